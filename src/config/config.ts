@@ -1,0 +1,79 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Grove's settings, resolved once at start-up from flags, then environment, then defaults, and
+ * frozen. A bad value stops start-up with a message naming the setting.
+ */
+export interface GroveConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute path of the data directory (metadata.sqlite, segments, tasks, tmp). */
+  readonly dataDir: string;
+  /** `sqlite:<path>` or `postgres://...`; default: SQLite file in the data directory. */
+  readonly metadataUrl: string;
+  /** Task slots of this process (Druid's druid.worker.capacity). */
+  readonly workerCapacity: number;
+  /** Absolute directories local input sources may read from. */
+  readonly allowedInputDirs: readonly string[];
+  readonly allowedHttpProtocols: readonly string[];
+  readonly logLevel: string;
+  /** How long completed tasks stay in the complete list (Druid: recentlyFinishedThreshold, PT24H). */
+  readonly recentlyFinishedMs: number;
+}
+
+export interface ConfigInput {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  metadataUrl?: string;
+  workerCapacity?: string;
+  allowedInputDirs?: string;
+  logLevel?: string;
+}
+
+export class ConfigError extends Error {}
+
+function positiveInt(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GroveConfig {
+  const pick = (flag: string | undefined, envName: string): string | undefined =>
+    flag ?? (env[envName] !== undefined && env[envName] !== '' ? env[envName] : undefined);
+
+  const port = positiveInt('port (--port / GROVE_PORT)', pick(flags.port, 'GROVE_PORT') ?? '8888', 0, 65535);
+  const host = pick(flags.host, 'GROVE_HOST') ?? '127.0.0.1';
+  const dataDir = path.resolve(cwd, pick(flags.dataDir, 'GROVE_DATA_DIR') ?? 'var');
+  const metadataUrl = pick(flags.metadataUrl, 'GROVE_METADATA_URL') ?? `sqlite:${path.join(dataDir, 'metadata.sqlite')}`;
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(metadataUrl)) {
+    throw new ConfigError(`metadata URL (--metadata-url / GROVE_METADATA_URL) must start with sqlite: or postgres://, got "${metadataUrl}"`);
+  }
+  const defaultCapacity = String(Math.max(2, os.availableParallelism() - 1));
+  const workerCapacity = positiveInt(
+    'worker capacity (--worker-capacity / GROVE_WORKER_CAPACITY)',
+    pick(flags.workerCapacity, 'GROVE_WORKER_CAPACITY') ?? defaultCapacity,
+    1,
+    256,
+  );
+  const dirs = pick(flags.allowedInputDirs, 'GROVE_ALLOWED_INPUT_DIRS');
+  const allowedInputDirs = (dirs ? dirs.split(',').filter((d) => d.trim() !== '') : [cwd]).map((d) => path.resolve(cwd, d.trim()));
+  const logLevel = pick(flags.logLevel, 'GROVE_LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`log level (GROVE_LOG_LEVEL) must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  return Object.freeze({
+    host,
+    port,
+    dataDir,
+    metadataUrl,
+    workerCapacity,
+    allowedInputDirs: Object.freeze(allowedInputDirs),
+    allowedHttpProtocols: Object.freeze(['http:', 'https:']),
+    logLevel,
+    recentlyFinishedMs: 24 * 3600 * 1000,
+  });
+}

@@ -1,0 +1,32 @@
+import type { Interval, LockType } from '../core/types.js';
+
+/**
+ * What a running task may do. The task itself runs in a child process (see runner/); every call
+ * here that touches shared state (locks, live reports) is a message to the parent, which owns the
+ * metadata store and the lockbox, the way Druid's peons talk to the Overlord through task actions.
+ */
+export interface TaskContext {
+  readonly taskId: string;
+  readonly dataSource: string;
+  /** Private scratch directory of this task (downloads, staged segments); removed when it ends. */
+  readonly workDir: string;
+  /** Directories local input may be read from (absolute, resolved). */
+  readonly allowedInputDirs: readonly string[];
+  /** URL protocols an http input source may use, e.g. ['http:', 'https:']. */
+  readonly allowedHttpProtocols: readonly string[];
+  /** Aborted when the task is shut down; long work checks it or hands it to DuckDB's interrupt. */
+  readonly signal: AbortSignal;
+  /** Appends a line to the task log. */
+  log(level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', message: string): void;
+  /** Replaces the live report served by `GET /task/{id}/reports` while the task runs. */
+  report(report: unknown): void;
+  /**
+   * Takes time-chunk locks on the given intervals (already aligned to segment granularity) and
+   * answers the version each interval's new segments must carry. Waits while another task holds a
+   * conflicting lock of equal or higher priority; throws when the task is shut down meanwhile.
+   */
+  acquireLocks(intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>>;
+}
+
+/** Key of an interval in the map returned by acquireLocks. */
+export const intervalKey = (i: Interval): string => `${i.start}_${i.end}`;
