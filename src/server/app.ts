@@ -1,0 +1,41 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
+import type { Services } from './services.js';
+import { statusRoutes } from './routes/status.js';
+import { taskRoutes } from './routes/tasks.js';
+import { sqlRoutes } from '../query/routes.js';
+
+/**
+ * Builds the HTTP server: each API family is a plugin, and errors are rendered in the shape of the
+ * family the request came through (invariant 5).
+ */
+export async function buildApp(s: Services, extra: (app: FastifyInstance) => Promise<void> = async () => {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: s.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 256 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  });
+
+  app.setErrorHandler((err: FastifyError | GroveError, req, reply) => {
+    const isSql = req.url.startsWith('/druid/v2/sql');
+    if (err instanceof GroveError) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      return isSql ? reply.code(err.status).send(druidExceptionBody(err)) : reply.code(err.status).send({ error: err.message });
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'unexpected error');
+    const message = status === 500 ? `Internal error: ${err.message}` : err.message;
+    if (isSql) {
+      const g = new GroveError(status === 500 ? 'internal' : 'invalidInput', message, { status });
+      return reply.code(status).send(druidExceptionBody(g));
+    }
+    return reply.code(status).send({ error: message });
+  });
+
+  await app.register(statusRoutes);
+  await app.register(async (scope) => taskRoutes(scope, s));
+  await app.register(async (scope) => sqlRoutes(scope, s));
+  await extra(app);
+  return app;
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Interval, LockType } from '../core/types.js';
+import { invalidInput } from '../errors/catalogue.js';
+import { defaultTaskId, lockRequirement, parseIndexTask, taskPayload, validateInputAccess } from '../ingest/spec.js';
+
+/**
+ * What the scheduler needs to know about a submitted task, whatever its type. Parsing happens on
+ * submit so a bad spec is a 400 and never a queued task.
+ */
+export interface TaskDescription {
+  readonly id: string;
+  readonly groupId: string;
+  readonly type: string;
+  readonly dataSource: string;
+  readonly priority: number;
+  /** Locks to hold before the task may take a slot; null intervals: it asks while it runs. */
+  readonly lock: { readonly type: LockType; readonly intervals: readonly Interval[] | null } | null;
+  /** The payload GET /task/{id} shows (Druid fills in defaults). */
+  readonly payload: Record<string, unknown>;
+}
+
+export interface DescribeOptions {
+  readonly allowedInputDirs: readonly string[];
+  readonly allowedHttpProtocols: readonly string[];
+}
+
+const TASK_ID = /^[A-Za-z0-9._:\-]{1,255}$/;
+
+function checkId(id: unknown): string | undefined {
+  if (id === undefined || id === null) return undefined;
+  if (typeof id !== 'string' || !TASK_ID.test(id)) {
+    throw invalidInput(`Invalid value for field [id]: task id must be 1-255 characters of letters, digits, '.', '_', ':' or '-'`);
+  }
+  return id;
+}
+
+/** Druid's NoopTask: holds a slot for `runTime` ms; used for smoke tests and capacity checks. */
+function describeNoop(body: Record<string, unknown>): TaskDescription {
+  const runTime = body.runTime ?? 2500;
+  if (typeof runTime !== 'number' || !Number.isInteger(runTime) || runTime < 0) {
+    throw invalidInput('noop task: runTime must be a non-negative whole number of milliseconds');
+  }
+  const dataSource = typeof body.dataSource === 'string' && body.dataSource !== '' ? body.dataSource : 'none';
+  const context = (body.context ?? {}) as Record<string, unknown>;
+  const priority = typeof context.priority === 'number' ? context.priority : 0;
+  const id = checkId(body.id) ?? `noop_${new Date().toISOString()}_${randomBytes(4).toString('hex')}`;
+  return {
+    id,
+    groupId: id,
+    type: 'noop',
+    dataSource,
+    priority,
+    lock: null,
+    payload: { type: 'noop', id, groupId: id, dataSource, runTime, resource: { availabilityGroup: id, requiredCapacity: 1 }, context },
+  };
+}
+
+export function describeTask(body: unknown, opts: DescribeOptions): TaskDescription {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalidInput('Task spec must be a JSON object');
+  }
+  const obj = body as Record<string, unknown>;
+  switch (obj.type) {
+    case 'noop':
+      return describeNoop(obj);
+    case 'index':
+    case 'index_parallel': {
+      const task = parseIndexTask(obj);
+      validateInputAccess(task, opts.allowedInputDirs, opts.allowedHttpProtocols);
+      const id = checkId(obj.id) ?? defaultTaskId(task);
+      const req = lockRequirement(task);
+      return {
+        id,
+        groupId: id,
+        type: task.type,
+        dataSource: task.dataSource,
+        priority: task.priority,
+        lock: { type: req.type, intervals: req.intervals },
+        payload: taskPayload(task, id, id),
+      };
+    }
+    case undefined:
+      throw invalidInput('Missing type id when trying to resolve subtype of task: the "type" property is required');
+    default:
+      throw invalidInput(
+        `Could not resolve type id '${String(obj.type)}' as a subtype of Task: known type ids = [index, index_parallel, noop]`,
+      );
+  }
+}

@@ -1,0 +1,415 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import type { GroveConfig } from '../config/config.js';
+import { intervalToString, overlaps, type Interval, type LockType } from '../core/types.js';
+import { GroveError } from '../errors/catalogue.js';
+import type { Db } from '../store/db.js';
+import { getTask, insertAudit, insertTask, listActiveTasks, updateTask } from '../store/tasks.js';
+import type { TaskDescription } from './kinds.js';
+import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
+import { type DataPaths } from './paths.js';
+import { publishAndSucceed, recordTaskEnd } from './publish.js';
+import { TaskRunner, type TaskOutcome } from './runner.js';
+import { intervalKey } from './task-context.js';
+import { finalReport } from './reports.js';
+
+export const SHUTDOWN_BY_USER = 'Shutdown request from user';
+/** Druid's taskLockTimeout default. */
+const LOCK_TIMEOUT_MS = 300_000;
+
+/** A task the queue is responsible for: waiting, pending or running. */
+export interface ActiveTask {
+  readonly desc: TaskDescription;
+  readonly createdMs: number;
+  runnerState: 'WAITING' | 'PENDING' | 'RUNNING';
+  startedMs: number | null;
+  liveReport: unknown;
+  /** Set once the task is being ended, so a second shutdown or a late message does nothing. */
+  ending: boolean;
+}
+
+interface LockWaiter {
+  readonly req: LockRequest;
+  readonly since: number;
+  readonly resolve: (versions: ReadonlyMap<string, string>) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * Druid's TaskQueue + TaskLockbox + a local TaskRunner in one: tasks wait for their locks
+ * (`waiting`), then for a slot (`pending`), then run in a child process (`running`). All state
+ * that must survive a restart lives in the metadata store; this object is the single scheduler.
+ */
+export class TaskQueue {
+  readonly #db: Db;
+  readonly #config: GroveConfig;
+  readonly #paths: DataPaths;
+  readonly #log: Logger;
+  readonly #locks = new Lockbox();
+  readonly #runner: TaskRunner;
+  readonly #active = new Map<string, ActiveTask>();
+  readonly #lockWaiters = new Map<string, LockWaiter>();
+  #ticking: Promise<void> | null = null;
+  #tickAgain = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | null = null;
+  /** Task endings being recorded; stop() waits for them before the store closes. */
+  readonly #finishing = new Set<Promise<void>>();
+
+  constructor(db: Db, config: GroveConfig, paths: DataPaths, log: Logger) {
+    this.#db = db;
+    this.#config = config;
+    this.#paths = paths;
+    this.#log = log;
+    this.#runner = new TaskRunner({
+      lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
+      report: (id, report) => {
+        const t = this.#active.get(id);
+        if (t) t.liveReport = report;
+      },
+      finished: (id, outcome) => {
+        const p = this.#onFinished(id, outcome);
+        this.#finishing.add(p);
+        void p.finally(() => this.#finishing.delete(p));
+      },
+    });
+  }
+
+  /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
+  async start(): Promise<void> {
+    const now = Date.now();
+    await this.#db.deleteFrom('task_locks').execute();
+    for (const row of await listActiveTasks(this.#db)) {
+      if (row.runner_state === 'RUNNING') {
+        // Its process died with the old server; its staged segments were never published.
+        fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
+        const errorMsg = 'Task was running when Grove stopped; it was not completed and nothing it wrote was published';
+        this.#appendLog(row.id, `ERROR ${errorMsg}`);
+        await recordTaskEnd(this.#db, { taskId: row.id, status: 'FAILED', errorMsg, startedMs: row.started_ms, endedMs: now }, row.group_id);
+        this.#writeReport(row.id, row.type, errorMsg, undefined);
+        continue;
+      }
+      await updateTask(this.#db, row.id, { runner_state: 'WAITING' });
+      this.#active.set(row.id, {
+        desc: {
+          id: row.id,
+          groupId: row.group_id,
+          type: row.type,
+          dataSource: row.datasource,
+          priority: row.priority,
+          lock: JSON.parse(row.payload).__lock ?? null,
+          payload: JSON.parse(row.payload),
+        },
+        createdMs: row.created_ms,
+        runnerState: 'WAITING',
+        startedMs: null,
+        liveReport: undefined,
+        ending: false,
+      });
+    }
+    // Lock waits time out and orphaned ticks are retried even when no event arrives.
+    this.#timer = setInterval(() => this.#tick(), 1000);
+    this.#timer.unref();
+    this.#tick();
+  }
+
+  async submit(desc: TaskDescription): Promise<void> {
+    if (this.#active.has(desc.id) || (await getTask(this.#db, desc.id))) {
+      throw new GroveError('invalidInput', `Task[${desc.id}] already exists`, { status: 400 });
+    }
+    const now = Date.now();
+    await insertTask(this.#db, {
+      id: desc.id,
+      group_id: desc.groupId,
+      type: desc.type,
+      datasource: desc.dataSource,
+      created_ms: now,
+      priority: desc.priority,
+      status: 'RUNNING',
+      runner_state: 'WAITING',
+      // The lock requirement rides along so a restarted queue can re-schedule without re-parsing.
+      payload: JSON.stringify({ ...desc.payload, __lock: desc.lock }),
+      error_msg: null,
+      started_ms: null,
+      ended_ms: null,
+      duration_ms: null,
+      location_host: null,
+      location_port: null,
+    });
+    await insertAudit(this.#db, desc.id, 'task.submit', `Submitted ${desc.type} task`, { dataSource: desc.dataSource });
+    this.#active.set(desc.id, { desc, createdMs: now, runnerState: 'WAITING', startedMs: null, liveReport: undefined, ending: false });
+    this.#log.info({ taskId: desc.id, type: desc.type }, 'task submitted');
+    this.#tick();
+  }
+
+  get(taskId: string): ActiveTask | undefined {
+    return this.#active.get(taskId);
+  }
+
+  list(): ActiveTask[] {
+    return [...this.#active.values()];
+  }
+
+  heldLocks(): readonly HeldLock[] {
+    return this.#locks.all();
+  }
+
+  runningPid(taskId: string): number | undefined {
+    return this.#runner.pid(taskId);
+  }
+
+  /** Ends an active task as FAILED with `reason`. Returns false when the task is not active. */
+  async shutdown(taskId: string, reason = SHUTDOWN_BY_USER): Promise<boolean> {
+    const t = this.#active.get(taskId);
+    if (!t || t.ending) return t !== undefined;
+    await insertAudit(this.#db, taskId, 'task.shutdown', reason, {});
+    if (t.runnerState === 'RUNNING' && this.#runner.isRunning(taskId)) {
+      await this.#runner.shutdown(taskId, reason);
+      return true;
+    }
+    t.ending = true;
+    await this.#end(t, 'FAILED', reason);
+    return true;
+  }
+
+  /** Stops scheduling and kills running tasks (they end FAILED); queued tasks stay queued. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    const running = [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING');
+    await Promise.all(running.map((t) => this.#runner.shutdown(t.desc.id, 'Grove was shut down while the task was running')));
+    await Promise.all([...this.#finishing]);
+    await this.#ticking;
+  }
+
+  #tick(): void {
+    if (this.#stopped) return;
+    if (this.#ticking) {
+      this.#tickAgain = true;
+      return;
+    }
+    this.#ticking = this.#schedule()
+      .catch((e: unknown) => this.#log.error({ err: e }, 'scheduler pass failed'))
+      .finally(() => {
+        this.#ticking = null;
+        if (this.#tickAgain) {
+          this.#tickAgain = false;
+          this.#tick();
+        }
+      });
+  }
+
+  #ordered(state: ActiveTask['runnerState']): ActiveTask[] {
+    return [...this.#active.values()]
+      .filter((t) => t.runnerState === state && !t.ending)
+      .sort((a, b) => b.desc.priority - a.desc.priority || a.createdMs - b.createdMs);
+  }
+
+  async #schedule(): Promise<void> {
+    for (const t of this.#ordered('WAITING')) {
+      const lock = t.desc.lock;
+      if (lock !== null && lock.intervals !== null) {
+        const granted = await this.#tryLock(t.desc, lock.intervals, lock.type);
+        if (granted === null) continue;
+      }
+      t.runnerState = 'PENDING';
+      await updateTask(this.#db, t.desc.id, { runner_state: 'PENDING' });
+    }
+    await this.#retryLockWaiters();
+    let free = this.#config.workerCapacity - [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING').length;
+    for (const t of this.#ordered('PENDING')) {
+      if (free <= 0) break;
+      free--;
+      await this.#launch(t);
+    }
+  }
+
+  async #launch(t: ActiveTask): Promise<void> {
+    const id = t.desc.id;
+    t.runnerState = 'RUNNING';
+    t.startedMs = Date.now();
+    fs.mkdirSync(this.#paths.taskDir(id), { recursive: true });
+    await updateTask(this.#db, id, {
+      runner_state: 'RUNNING',
+      started_ms: t.startedMs,
+      location_host: this.#config.host,
+      location_port: this.#config.port,
+    });
+    const { __lock: _, ...task } = { ...t.desc.payload } as Record<string, unknown>;
+    this.#runner.start({
+      taskId: id,
+      dataSource: t.desc.dataSource,
+      task: { ...task, id },
+      logFile: this.#paths.logFile(id),
+      workDir: this.#paths.workDir(id),
+      allowedInputDirs: this.#config.allowedInputDirs,
+      allowedHttpProtocols: this.#config.allowedHttpProtocols,
+    });
+    this.#log.info({ taskId: id }, 'task running');
+  }
+
+  /**
+   * Tries to take locks for a task; on conflict with only lower-priority holders it preempts them.
+   * Returns the version of each interval, or null when the task must keep waiting.
+   */
+  async #tryLock(desc: TaskDescription, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string> | null> {
+    const req: LockRequest = { taskId: desc.id, groupId: desc.groupId, dataSource: desc.dataSource, priority: desc.priority, type, intervals };
+    const appendVersions = type === 'shared' ? await this.#appendVersions(desc.dataSource, intervals) : new Map<string, string>();
+    const attempt = this.#locks.tryAcquire(req, (i) => appendVersions.get(intervalKey(i)) ?? this.#locks.newVersion());
+    if (!attempt.granted) {
+      for (const victim of attempt.preempt) {
+        this.#log.info({ taskId: victim, by: desc.id }, 'preempting lower-priority task');
+        this.#locks.revoke(victim);
+        void this.shutdown(victim, `Task lock was revoked by higher priority task[${desc.id}]`);
+      }
+      return null;
+    }
+    await this.#persistLocks(desc, attempt.locks);
+    return new Map(attempt.locks.map((l) => [intervalKey(l.interval), l.version]));
+  }
+
+  /** An append joins the version already visible in each chunk, so it adds partitions to it. */
+  async #appendVersions(dataSource: string, intervals: readonly Interval[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const rows = await this.#db
+      .selectFrom('segments')
+      .select(['start_ms', 'end_ms', 'version'])
+      .where('datasource', '=', dataSource)
+      .where('used', '=', 1)
+      .execute();
+    for (const i of intervals) {
+      for (const r of rows) {
+        if (!overlaps({ start: r.start_ms, end: r.end_ms }, i)) continue;
+        if (r.start_ms !== i.start || r.end_ms !== i.end) {
+          throw new GroveError(
+            'invalidInput',
+            `Cannot append to interval [${intervalToString(i)}]: existing segments of [${dataSource}] cover [${intervalToString({ start: r.start_ms, end: r.end_ms })}] with a different segment granularity`,
+          );
+        }
+        const prev = out.get(intervalKey(i));
+        if (prev === undefined || r.version > prev) out.set(intervalKey(i), r.version);
+      }
+    }
+    return out;
+  }
+
+  async #persistLocks(desc: TaskDescription, locks: readonly HeldLock[]): Promise<void> {
+    if (locks.length === 0) return;
+    const now = Date.now();
+    await this.#db
+      .insertInto('task_locks')
+      .values(locks.map((l) => ({
+        task_id: l.taskId, group_id: l.groupId, datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end,
+        version: l.version, lock_type: l.type, priority: l.priority, revoked: 0,
+      })))
+      .execute();
+    await this.#db
+      .insertInto('pending_segments')
+      .values(locks.map((l) => ({
+        id: `${l.dataSource}_${intervalToString(l.interval)}_${l.version}_${l.taskId}`,
+        datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end, version: l.version, task_group: desc.groupId, created_ms: now,
+      })))
+      .execute();
+  }
+
+  /** A running task asks for locks on intervals it found in its input (no intervals in its spec). */
+  #requestLocks(taskId: string, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>> {
+    const t = this.#active.get(taskId);
+    if (!t) return Promise.reject(new Error(`Task[${taskId}] is not active`));
+    return new Promise((resolve, reject) => {
+      this.#lockWaiters.set(taskId, {
+        req: { taskId, groupId: t.desc.groupId, dataSource: t.desc.dataSource, priority: t.desc.priority, type, intervals },
+        since: Date.now(),
+        resolve,
+        reject,
+      });
+      this.#tick();
+    });
+  }
+
+  async #retryLockWaiters(): Promise<void> {
+    for (const [taskId, w] of this.#lockWaiters) {
+      const t = this.#active.get(taskId);
+      if (!t || t.ending) {
+        this.#lockWaiters.delete(taskId);
+        w.reject(new Error(SHUTDOWN_BY_USER));
+        continue;
+      }
+      try {
+        const versions = await this.#tryLock(t.desc, w.req.intervals, w.req.type);
+        if (versions !== null) {
+          this.#lockWaiters.delete(taskId);
+          w.resolve(versions);
+        } else if (Date.now() - w.since > LOCK_TIMEOUT_MS) {
+          this.#lockWaiters.delete(taskId);
+          w.reject(new Error(`Timed out after ${LOCK_TIMEOUT_MS} ms waiting for locks on ${w.req.intervals.map(intervalToString).join(', ')}`));
+        }
+      } catch (e) {
+        this.#lockWaiters.delete(taskId);
+        w.reject(e as Error);
+      }
+    }
+  }
+
+  async #onFinished(taskId: string, outcome: TaskOutcome): Promise<void> {
+    const t = this.#active.get(taskId);
+    if (!t) return;
+    t.ending = true;
+    try {
+      if (outcome.kind === 'done') {
+        if (outcome.publish && outcome.publish.segments.length > 0) {
+          this.#locks.setPublishing(taskId, true);
+          const endedMs = Date.now();
+          const n = await publishAndSucceed(
+            this.#db, this.#paths.deepStorage, outcome.publish, this.#locks.locksOf(taskId),
+            { taskId, status: 'SUCCESS', errorMsg: null, startedMs: t.startedMs, endedMs }, t.desc.groupId,
+          );
+          this.#appendLog(taskId, `INFO Published ${n} segment(s) for dataSource[${outcome.publish.dataSource}]`);
+          await this.#end(t, 'SUCCESS', null, true);
+        } else {
+          await this.#end(t, 'SUCCESS', null);
+        }
+        return;
+      }
+      const reason =
+        outcome.kind === 'failed' ? outcome.error
+          : outcome.kind === 'killed' ? outcome.reason
+            : `Task process exited unexpectedly (exit code ${outcome.code ?? 'none'}, signal ${outcome.signal ?? 'none'})`;
+      await this.#end(t, 'FAILED', reason);
+    } catch (e) {
+      this.#log.error({ err: e, taskId }, 'publishing failed');
+      await this.#end(t, 'FAILED', `Failed to publish segments: ${(e as Error).message}`);
+    }
+  }
+
+  /** Records the final state, releases locks, removes scratch files and frees the slot. */
+  async #end(t: ActiveTask, status: 'SUCCESS' | 'FAILED', errorMsg: string | null, alreadyRecorded = false): Promise<void> {
+    const id = t.desc.id;
+    this.#writeReport(id, t.desc.type, errorMsg, t.liveReport);
+    if (!alreadyRecorded) {
+      await recordTaskEnd(this.#db, { taskId: id, status, errorMsg, startedMs: t.startedMs, endedMs: Date.now() }, t.desc.groupId);
+    }
+    if (errorMsg !== null && t.startedMs !== null) this.#appendLog(id, `ERROR Task failed: ${errorMsg}`);
+    this.#locks.release(id);
+    this.#lockWaiters.get(id)?.reject(new Error(errorMsg ?? 'Task ended'));
+    this.#lockWaiters.delete(id);
+    fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
+    this.#active.delete(id);
+    this.#log.info({ taskId: id, status, errorMsg }, 'task complete');
+    this.#tick();
+  }
+
+  #writeReport(taskId: string, type: string, errorMsg: string | null, live: unknown): void {
+    const report = finalReport(taskId, type, errorMsg, live);
+    if (report === undefined) return;
+    fs.mkdirSync(this.#paths.taskDir(taskId), { recursive: true });
+    fs.writeFileSync(this.#paths.reportFile(taskId), JSON.stringify(report));
+  }
+
+  #appendLog(taskId: string, line: string): void {
+    if (!fs.existsSync(this.#paths.taskDir(taskId))) return;
+    const ts = new Date().toISOString().replace('.', ',').replace('Z', '');
+    const [level, ...rest] = line.split(' ');
+    fs.appendFileSync(this.#paths.logFile(taskId), `${ts} ${level} [grove-queue] grove.TaskQueue - ${rest.join(' ')}\n`);
+  }
+}

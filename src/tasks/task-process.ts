@@ -1,0 +1,96 @@
+/**
+ * Entry point of a task process. The scheduler forks one per running task so that DuckDB work,
+ * a crash or a hard kill never touches the HTTP server. stdout/stderr are the task log file.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Interval, LockType, PublishRequest } from '../core/types.js';
+import { parseIndexTask } from '../ingest/spec.js';
+import { runNativeIndexTask } from '../ingest/run.js';
+import type { ChildMessage, ParentMessage, StartMessage } from './protocol.js';
+import type { TaskContext } from './task-context.js';
+
+const send = (m: ChildMessage): void => {
+  process.send?.(m);
+};
+
+function logLine(level: string, message: string): void {
+  // Druid's task log line format: `2023-07-03T22:11:17,891 INFO [thread] logger - message`.
+  const ts = new Date().toISOString().replace('.', ',').replace('Z', '');
+  process.stdout.write(`${ts} ${level} [task-runner-0] grove.task - ${message}\n`);
+}
+
+const controller = new AbortController();
+const lockWaiters = new Map<number, { resolve: (v: Map<string, string>) => void; reject: (e: Error) => void }>();
+let nextRequest = 1;
+
+function makeContext(start: StartMessage): TaskContext {
+  return {
+    taskId: start.taskId,
+    dataSource: start.dataSource,
+    workDir: start.workDir,
+    allowedInputDirs: start.allowedInputDirs,
+    allowedHttpProtocols: start.allowedHttpProtocols,
+    signal: controller.signal,
+    log: logLine,
+    report: (report) => send({ kind: 'report', report }),
+    acquireLocks(intervals: readonly Interval[], type: LockType) {
+      const requestId = nextRequest++;
+      return new Promise((resolve, reject) => {
+        lockWaiters.set(requestId, { resolve, reject });
+        send({ kind: 'acquireLocks', requestId, intervals, type });
+      });
+    },
+  };
+}
+
+async function runNoop(task: Record<string, unknown>, ctx: TaskContext): Promise<undefined> {
+  const runTime = typeof task.runTime === 'number' ? task.runTime : 2500;
+  ctx.log('INFO', `Running noop task for ${runTime} ms`);
+  await sleep(runTime, undefined, { signal: ctx.signal });
+  ctx.log('INFO', 'Noop task finished');
+  return undefined;
+}
+
+async function run(start: StartMessage): Promise<PublishRequest | undefined> {
+  const ctx = makeContext(start);
+  const task = start.task as Record<string, unknown>;
+  logLine('INFO', `Running task[${start.taskId}] of type[${String(task.type)}]`);
+  if (task.type === 'noop') return runNoop(task, ctx);
+  return runNativeIndexTask(parseIndexTask(task), ctx);
+}
+
+process.on('message', (m: ParentMessage) => {
+  switch (m.kind) {
+    case 'start':
+      run(m).then(
+        (publish) => {
+          logLine('INFO', `Task[${m.taskId}] finished its work${publish ? `; ${publish.segments.length} segment(s) to publish` : ''}`);
+          send({ kind: 'done', publish });
+        },
+        (e: unknown) => {
+          const message = e instanceof Error ? e.message : String(e);
+          logLine('ERROR', `Task[${m.taskId}] failed: ${message}`);
+          if (e instanceof Error && e.stack) process.stdout.write(`${e.stack}\n`);
+          send({ kind: 'failed', error: message });
+        },
+      );
+      break;
+    case 'locksGranted':
+      lockWaiters.get(m.requestId)?.resolve(new Map(m.versions));
+      lockWaiters.delete(m.requestId);
+      break;
+    case 'locksRefused':
+      lockWaiters.get(m.requestId)?.reject(new Error(m.error));
+      lockWaiters.delete(m.requestId);
+      break;
+    case 'shutdown':
+      logLine('INFO', 'Shutdown requested; stopping');
+      controller.abort(new Error('Shutdown request from user'));
+      for (const w of lockWaiters.values()) w.reject(new Error('Shutdown request from user'));
+      lockWaiters.clear();
+      break;
+  }
+});
+
+// If the scheduler dies, a task must not run on unsupervised: its output could never be published.
+process.on('disconnect', () => process.exit(1));
