@@ -1,0 +1,5 @@
+export * from './period.js';
+export * from './interval.js';
+export * from './zone.js';
+export * from './granularity.js';
+export * from './sql.js';
