@@ -1,0 +1,57 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An HTTP input source whose responses the test releases by hand, so an ingestion task stays in
+ * its running phase for exactly as long as a test needs.
+ */
+export class HeldInput {
+  readonly #bodies = new Map<string, string>();
+  readonly #held = new Map<string, Array<() => void>>();
+  readonly #requests = new Map<string, number>();
+  #server!: http.Server;
+  url = '';
+
+  static async start(): Promise<HeldInput> {
+    const h = new HeldInput();
+    h.#server = http.createServer((req, res) => {
+      const name = (req.url ?? '/').slice(1);
+      h.#requests.set(name, (h.#requests.get(name) ?? 0) + 1);
+      const body = h.#bodies.get(name);
+      if (body === undefined) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      const send = () => res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(body);
+      const waiting = h.#held.get(name);
+      if (waiting) waiting.push(send);
+      else send();
+    });
+    await new Promise<void>((r) => h.#server.listen(0, '127.0.0.1', () => r()));
+    h.url = `http://127.0.0.1:${(h.#server.address() as AddressInfo).port}`;
+    return h;
+  }
+
+  /** Serves `rows` at /name; when `hold` is set, requests wait until release(name). */
+  serve(name: string, rows: readonly object[], hold = false): string {
+    this.#bodies.set(name, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    if (hold) this.#held.set(name, []);
+    return `${this.url}/${name}`;
+  }
+
+  requests(name: string): number {
+    return this.#requests.get(name) ?? 0;
+  }
+
+  release(name: string): void {
+    const waiting = this.#held.get(name) ?? [];
+    this.#held.delete(name);
+    for (const send of waiting) send();
+  }
+
+  async close(): Promise<void> {
+    for (const name of [...this.#held.keys()]) this.release(name);
+    this.#server.closeAllConnections();
+    await new Promise((r) => this.#server.close(r));
+  }
+}
