@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
+import { formatSqlResponse, resultFormatOf } from './format.js';
+import { cancelSql, runSql } from './run.js';
+import type { QueryDeps, SqlParameter, SqlRequest } from './types.js';
+
+/**
+ * POST /druid/v2/sql and DELETE /druid/v2/sql/{sqlQueryId}. Registered as an encapsulated plugin:
+ * the form-body parser and the error handler below apply to these routes only.
+ */
+
+function invalid(message: string): GroveError {
+  return new GroveError('invalidInput', message);
+}
+
+/** Validates a JSON body into a SqlRequest; raw text bodies are SQL with default options. */
+export function toSqlRequest(body: unknown): SqlRequest {
+  if (typeof body === 'string') return { query: body };
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('Request body must be a JSON object with a "query" field');
+  const b = body as Record<string, unknown>;
+  if (typeof b.query !== 'string' || b.query.trim() === '') throw invalid('Missing or empty "query" in request body');
+  for (const flag of ['header', 'typesHeader', 'sqlTypesHeader'] as const) {
+    if (b[flag] !== undefined && b[flag] !== null && typeof b[flag] !== 'boolean') throw invalid(`"${flag}" must be true or false`);
+  }
+  if (b.context !== undefined && b.context !== null && (typeof b.context !== 'object' || Array.isArray(b.context))) {
+    throw invalid('"context" must be a JSON object');
+  }
+  if (b.parameters !== undefined && b.parameters !== null && !Array.isArray(b.parameters)) throw invalid('"parameters" must be a JSON array');
+  const request: SqlRequest = {
+    query: b.query,
+    resultFormat: (b.resultFormat ?? undefined) as SqlRequest['resultFormat'],
+    header: b.header === true,
+    typesHeader: b.typesHeader === true,
+    sqlTypesHeader: b.sqlTypesHeader === true,
+    context: (b.context ?? undefined) as Record<string, unknown> | undefined,
+    parameters: (b.parameters ?? undefined) as SqlParameter[] | undefined,
+  };
+  resultFormatOf(request);
+  return request;
+}
+
+function sendError(reply: FastifyReply, e: GroveError): FastifyReply {
+  return reply.code(e.status).type('application/json').send(druidExceptionBody(e));
+}
+
+export function sqlRoutes(deps: QueryDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    app.setErrorHandler((error: FastifyError | GroveError, _req, reply) => {
+      if (error instanceof GroveError) return sendError(reply, error);
+      const status = (error as FastifyError).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) {
+        return sendError(reply, new GroveError('invalidInput', error.message, { status }));
+      }
+      reply.log.error({ err: error }, 'SQL request failed');
+      return sendError(reply, new GroveError('internal', error.message));
+    });
+
+    app.post('/druid/v2/sql', async (req, reply) => {
+      const parsed = toSqlRequest(req.body);
+      const given = parsed.context?.sqlQueryId;
+      const queryId = typeof given === 'string' && given !== '' ? given : randomUUID();
+      reply.header('X-Druid-SQL-Query-Id', queryId);
+      const request: SqlRequest = { ...parsed, context: { ...(parsed.context ?? {}), sqlQueryId: queryId } };
+      const result = await runSql(request, deps);
+      const formatted = formatSqlResponse(result, request);
+      for (const [k, v] of Object.entries(formatted.headers)) reply.header(k, v);
+      return reply.type(formatted.contentType).send(formatted.body);
+    });
+
+    app.delete<{ Params: { sqlQueryId: string } }>('/druid/v2/sql/:sqlQueryId', async (req, reply) => {
+      // Druid: 202 with an empty body when something was cancelled, 404 when nothing was running.
+      return reply.code(cancelSql(req.params.sqlQueryId) ? 202 : 404).send();
+    });
+  };
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SegmentRecord } from '../core/types.js';
+import { GroveError } from '../errors/catalogue.js';
+import { visibleSegments, type VisibleSegment } from '../segments/timeline.js';
+import { convertResult } from './convert.js';
+import { fromDuckDbError } from './errors.js';
+import { bindParameters, parseSql } from './parse.js';
+import { toDuckDbSql } from './rewrite.js';
+import { findTables, type TableRef } from './tables.js';
+import type { DataSourcePlan, QueryDeps, SqlRequest, SqlResult } from './types.js';
+import { createDataSourceView } from './views.js';
+
+/** Connections of running queries by sqlQueryId, for DELETE /druid/v2/sql/{id}. */
+const running = new Map<string, Set<{ conn: DuckDBConnection; cancel: () => void }>>();
+
+/** Interrupts every running query with this id; false when none is running (Druid: 404). */
+export function cancelSql(queryId: string): boolean {
+  const entries = running.get(queryId);
+  if (!entries || entries.size === 0) return false;
+  for (const e of entries) e.cancel();
+  return true;
+}
+
+function lineColumn(sql: string, text: string): { line: number; column: number } | undefined {
+  let at = sql.indexOf(text);
+  if (at < 0) at = sql.toLowerCase().indexOf(text.toLowerCase());
+  if (at < 0) return undefined;
+  const before = sql.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** Calcite's message for an unknown table, with its position as Druid reports it. */
+function objectNotFound(sql: string, ref: TableRef): GroveError {
+  const within = ref.schema !== undefined ? ` within '${ref.schema}'` : '';
+  const pos = lineColumn(sql, ref.text);
+  const where = pos ? ` (line [${pos.line}], column [${pos.column}])` : '';
+  const context: Record<string, string> = { sourceType: 'sql' };
+  if (pos) {
+    Object.assign(context, {
+      line: String(pos.line),
+      column: String(pos.column),
+      endLine: String(pos.line),
+      endColumn: String(pos.column + ref.text.length - 1),
+    });
+  }
+  return new GroveError('invalidInput', `Object '${ref.name}' not found${within}${where}`, { context });
+}
+
+function timeoutOf(context: Record<string, unknown>): number | undefined {
+  const t = Number(context.timeout);
+  return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlResult> {
+  const parsed = parseSql(request.query);
+  const context: Record<string, unknown> = { ...(request.context ?? {}), ...parsed.contextFromSql };
+  const queryId = typeof context.sqlQueryId === 'string' && context.sqlQueryId !== '' ? context.sqlQueryId : randomUUID();
+  const query = bindParameters(parsed.query, request.parameters);
+  const usage = findTables(query);
+
+  for (const ref of usage.refs) {
+    if (ref.schema !== undefined && ref.schema.toLowerCase() !== 'druid') throw objectNotFound(request.query, ref);
+  }
+  const names = [...usage.filters.keys()];
+  const segments: SegmentRecord[] = names.length > 0 ? await deps.listUsedSegments(names) : [];
+  const byDataSource = new Map<string, VisibleSegment[]>();
+  for (const v of visibleSegments(segments)) {
+    const list = byDataSource.get(v.segment.dataSource) ?? [];
+    list.push(v);
+    byDataSource.set(v.segment.dataSource, list);
+  }
+  for (const ref of usage.refs) {
+    if (!byDataSource.has(ref.name)) throw objectNotFound(request.query, ref);
+  }
+
+  const duckdbSql = toDuckDbSql(query);
+  const conn = await deps.duckdb.connect();
+  const interrupt = { timedOut: false, canceled: false };
+  const entry = {
+    conn,
+    cancel: () => {
+      interrupt.canceled = true;
+      conn.interrupt();
+    },
+  };
+  const set = running.get(queryId) ?? new Set();
+  set.add(entry);
+  running.set(queryId, set);
+  const timeoutMs = timeoutOf(context);
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          interrupt.timedOut = true;
+          conn.interrupt();
+        }, timeoutMs);
+  try {
+    const plans: DataSourcePlan[] = [];
+    for (const name of names) {
+      const view = await createDataSourceView(conn, name, byDataSource.get(name) ?? [], usage.filters.get(name) ?? null, deps.deepStorageDir);
+      plans.push(view.plan);
+    }
+    const plan = { dataSources: plans, duckdbSql };
+    if (parsed.explain) {
+      const reader = await conn.runAndReadAll(`EXPLAIN ${duckdbSql}`);
+      const text = reader.getRowsJS().map((r) => String(r[1] ?? '')).join('\n');
+      const resources = JSON.stringify(names.map((n) => ({ name: n, type: 'DATASOURCE' })));
+      return {
+        queryId,
+        columns: [
+          { name: 'PLAN', druidType: 'STRING', sqlType: 'VARCHAR' },
+          { name: 'RESOURCES', druidType: 'STRING', sqlType: 'VARCHAR' },
+          { name: 'ATTRIBUTES', druidType: 'STRING', sqlType: 'VARCHAR' },
+        ],
+        rows: [[text, resources, JSON.stringify({ statementType: 'SELECT' })]],
+        plan,
+      };
+    }
+    const reader = await conn.runAndReadAll(duckdbSql);
+    const { columns, rows } = convertResult(reader, { stringifyArrays: context.sqlStringifyArrays !== false });
+    return { queryId, columns, rows, plan };
+  } catch (e) {
+    throw fromDuckDbError(e, interrupt);
+  } finally {
+    if (timer) clearTimeout(timer);
+    set.delete(entry);
+    if (set.size === 0) running.delete(queryId);
+    conn.closeSync();
+  }
+}
