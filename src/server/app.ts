@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
 import type { Services } from './services.js';
 import { statusRoutes } from './routes/status.js';
 import { taskRoutes } from './routes/tasks.js';
-import { sqlRoutes } from '../query/routes.js';
+import { createQueryEngine, sqlRoutes } from '../query/index.js';
+import { listDataSources, listUsedSegments } from '../store/segments.js';
 
 /**
  * Builds the HTTP server: each API family is a plugin, and errors are rendered in the shape of the
@@ -12,7 +13,7 @@ import { sqlRoutes } from '../query/routes.js';
 export async function buildApp(s: Services, extra: (app: FastifyInstance) => Promise<void> = async () => {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: s.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
@@ -35,7 +36,14 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
 
   await app.register(statusRoutes);
   await app.register(async (scope) => taskRoutes(scope, s));
-  await app.register(async (scope) => sqlRoutes(scope, s));
+  const duckdb = await createQueryEngine({ deepStorageDir: s.paths.deepStorage });
+  app.addHook('onClose', async () => duckdb.closeSync());
+  await app.register(sqlRoutes({
+    listUsedSegments: (dataSources) => listUsedSegments(s.db, dataSources),
+    knownDataSources: () => listDataSources(s.db),
+    deepStorageDir: s.paths.deepStorage,
+    duckdb,
+  }));
   await extra(app);
   return app;
 }

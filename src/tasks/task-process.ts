@@ -4,8 +4,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Interval, LockType, PublishRequest } from '../core/types.js';
-import { parseIndexTask } from '../ingest/spec.js';
-import { runNativeIndexTask } from '../ingest/run.js';
 import type { ChildMessage, ParentMessage, StartMessage } from './protocol.js';
 import type { TaskContext } from './task-context.js';
 
@@ -56,6 +54,8 @@ async function run(start: StartMessage): Promise<PublishRequest | undefined> {
   const task = start.task as Record<string, unknown>;
   logLine('INFO', `Running task[${start.taskId}] of type[${String(task.type)}]`);
   if (task.type === 'noop') return runNoop(task, ctx);
+  // Loaded on demand: DuckDB and the ingestion code cost start-up time a noop task need not pay.
+  const [{ parseIndexTask }, { runNativeIndexTask }] = await Promise.all([import('../ingest/spec.js'), import('../ingest/run.js')]);
   return runNativeIndexTask(parseIndexTask(task), ctx);
 }
 
