@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { generateWithProgress, type DataFormat } from './generate.js';
+import { GROVE_CLI, runGroveCli, startGroveProcess, type GroveProcess } from './grove-process.js';
+import { fmtMs, table } from './harness.js';
+import { completeTaskList, ingestionVsBaseline, submitToRunning } from './parts.js';
+
+/**
+ * `npm run bench`: (a) native ingestion vs DuckDB's own COPY, (b) submit-to-running latency,
+ * (c) the complete-task list over 10,000 completed tasks. Results go to bench-out/results.json.
+ */
+
+const GENERATOR_VERSION = 1;
+type Part = 'a' | 'b' | 'c';
+
+interface Options {
+  rows: number;
+  days: number;
+  seed: number;
+  format: DataFormat;
+  only: Set<Part>;
+  out: string;
+  repeat: number;
+  latencyTasks: number;
+  seedTasks: number;
+  workerCapacity: number;
+  keep: boolean;
+}
+
+function parseOptions(): Options {
+  const program = new Command()
+    .name('bench')
+    .option('--rows <n>', 'rows in the ingestion file', '1000000')
+    .option('--days <d>', 'days the rows spread over (one DAY segment each)', '7')
+    .option('--seed <s>', 'generator seed', '1')
+    .option('--format <f>', 'json or csv', 'json')
+    .option('--only <parts>', 'comma-separated subset of a,b,c', 'a,b,c')
+    .option('--out <dir>', 'output directory', 'bench-out')
+    .option('--repeat <n>', 'ingestion and baseline runs (median reported)', '1')
+    .option('--latency-tasks <n>', 'inline tasks for the latency probe', '200')
+    .option('--seed-tasks <n>', 'completed tasks in the store for the task-list probe', '10000')
+    .option('--worker-capacity <n>', 'Grove task slots', '4')
+    .option('--keep', 'keep the Grove data directory');
+  const o = program.parse().opts<Record<string, string | boolean>>();
+  const int = (name: string, min: number): number => {
+    const n = Number(o[name]);
+    if (!Number.isInteger(n) || n < min) program.error(`--${name} must be a whole number >= ${min}`);
+    return n;
+  };
+  const only = new Set(String(o.only).split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  for (const p of only) if (!['a', 'b', 'c'].includes(p)) program.error(`--only takes a, b and c, got ${p}`);
+  if (o.format !== 'json' && o.format !== 'csv') program.error('--format must be json or csv');
+  return {
+    rows: int('rows', 1),
+    days: int('days', 1),
+    seed: int('seed', 0),
+    format: o.format as DataFormat,
+    only: only as Set<Part>,
+    out: path.resolve(String(o.out)),
+    repeat: int('repeat', 1),
+    latencyTasks: int('latencyTasks', 1),
+    seedTasks: int('seedTasks', 1),
+    workerCapacity: int('workerCapacity', 2),
+    keep: o.keep === true,
+  };
+}
+
+/** Generates the input file unless one with the same parameters is already there. */
+async function ensureInput(o: Options): Promise<{ dir: string; name: string; path: string; format: DataFormat; rows: number }> {
+  const name = `wikipedia-r${o.rows}-d${o.days}-s${o.seed}.${o.format}`;
+  const file = path.join(o.out, name);
+  const metaFile = `${file}.meta.json`;
+  const params = { rows: o.rows, days: o.days, seed: o.seed, format: o.format, generatorVersion: GENERATOR_VERSION };
+  try {
+    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as typeof params & { bytes: number };
+    const same = Object.entries(params).every(([k, v]) => meta[k as keyof typeof params] === v);
+    if (same && (await stat(file)).size === meta.bytes) {
+      process.stdout.write(`using cached ${file}\n`);
+      return { dir: o.out, name, path: file, format: o.format, rows: o.rows };
+    }
+  } catch {
+    // no usable cache
+  }
+  const started = performance.now();
+  const { bytes } = await generateWithProgress({ rows: o.rows, days: o.days, seed: o.seed, format: o.format, out: file });
+  await writeFile(metaFile, JSON.stringify({ ...params, bytes }));
+  process.stdout.write(`generated ${file} (${(bytes / 1e6).toFixed(1)} MB) in ${fmtMs(performance.now() - started)}\n`);
+  return { dir: o.out, name, path: file, format: o.format, rows: o.rows };
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
+  await mkdir(o.out, { recursive: true });
+  const results: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    machine: { cpus: os.availableParallelism(), memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    options: { ...o, only: [...o.only] },
+  };
+  const rows: string[][] = [];
+  const input = o.only.has('a') ? await ensureInput(o) : undefined;
+  if (!existsSync(GROVE_CLI)) throw new Error(`${GROVE_CLI} not found: run npm run build first`);
+
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'grove-bench-'));
+  let seeded = 0;
+  if (o.only.has('c')) {
+    // Seed before start: the store is then exactly as a long-running cluster's history leaves it.
+    const r = await runGroveCli(['seed-tasks', '--count', String(o.seedTasks), '--data-dir', dataDir]);
+    if (r.code === 0) seeded = o.seedTasks;
+    else {
+      const why = /unknown command/i.test(r.stderr) ? 'grove seed-tasks is not available in this build' : r.stderr.trim().slice(0, 500);
+      results.c = { skipped: why };
+      process.stdout.write(`(c) skipped: ${why}\n`);
+    }
+  }
+
+  let grove: GroveProcess | undefined;
+  try {
+    grove = await startGroveProcess({
+      dataDir,
+      allowedInputDirs: [o.out],
+      workerCapacity: o.workerCapacity,
+      logFile: path.join(o.out, 'grove-server.log'),
+    });
+    process.stdout.write(`Grove is up at ${grove.url} (data dir ${dataDir})\n`);
+    if (input) {
+      process.stdout.write(`(a) ingesting ${o.rows} rows, then the DuckDB baseline...\n`);
+      const a = await ingestionVsBaseline(grove.url, input, o.repeat, o.workerCapacity);
+      results.a = a;
+      rows.push(['a', `Grove native ingestion, ${o.rows} rows (submit to SUCCESS, median of ${o.repeat})`, fmtMs(a.groveMs.median)]);
+      rows.push(['a', 'DuckDB COPY read_json -> Parquet, fresh instance', fmtMs(a.duckdbMs.median)]);
+      rows.push(['a', 'ratio Grove / DuckDB', `${a.ratio.toFixed(2)}x`]);
+      rows.push(['a', 'rows counted back through /druid/v2/sql', a.rowsQueried === null ? 'n/a' : String(a.rowsQueried)]);
+    }
+    if (o.only.has('b')) {
+      process.stdout.write(`(b) ${o.latencyTasks} inline tasks...\n`);
+      const b = await submitToRunning(grove.url, o.latencyTasks, Math.max(1, o.workerCapacity - 1));
+      results.b = b;
+      rows.push(['b', `submit -> RUNNING p50 (${b.tasks} tasks)`, fmtMs(b.latencyMs.median)]);
+      rows.push(['b', 'submit -> RUNNING p99', fmtMs(b.latencyMs.p99)]);
+      if (b.failed > 0) rows.push(['b', 'probe tasks that FAILED', String(b.failed)]);
+    }
+    if (o.only.has('c') && seeded > 0) {
+      process.stdout.write(`(c) listing complete tasks...\n`);
+      const c = await completeTaskList(grove.url, seeded, 20);
+      results.c = c;
+      rows.push(['c', `GET tasks?state=complete, ${seeded} seeded (${c.returned} returned) median`, fmtMs(c.latencyMs.median)]);
+      rows.push(['c', 'GET tasks?state=complete p99', fmtMs(c.latencyMs.p99)]);
+    }
+  } catch (e) {
+    results.error = (e as Error).message;
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await grove?.stop();
+    if (!o.keep) await rm(dataDir, { recursive: true, force: true });
+  }
+  results.finishedAt = new Date().toISOString();
+  await writeFile(path.join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (rows.length > 0) process.stdout.write(`\n${table(['part', 'measurement', 'value'], rows)}\n`);
+  process.stdout.write(`\nresults: ${path.join(o.out, 'results.json')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
