@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { GroveError } from '../errors/catalogue.js';
+import type { InputFile } from './input.js';
+import { kindOfDuckType, type DiscoveredField } from './plan.js';
+import type { InputFormat } from './spec-types.js';
+import { quotePath } from './sql-text.js';
+
+/** Finding the input's fields: DuckDB's JSON type detection, or CSV/TSV headers. */
+
+/**
+ * JSON fields and their detected types over all files (DuckDB samples the first 20,480 rows of
+ * each file, so a field that first appears later is not discovered).
+ */
+export async function discoverJsonFields(conn: DuckDBConnection, files: readonly InputFile[]): Promise<DiscoveredField[]> {
+  const list = `[${files.map((f) => quotePath(f.path)).join(', ')}]`;
+  try {
+    const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_json(${list}, format='newline_delimited', ignore_errors=true, union_by_name=true, maximum_object_size=67108864)`);
+    return r.getRowObjectsJS().map((row) => ({ name: String(row.column_name), kind: kindOfDuckType(String(row.column_type)) }));
+  } catch {
+    // Nothing parseable to learn from; every row will be reported unparseable when read.
+    return [];
+  }
+}
+
+/** The first `n` lines of a file, gunzipping `.gz`. */
+async function firstLines(path: string, n: number): Promise<string[]> {
+  const raw = fs.createReadStream(path);
+  const input = path.endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw;
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  const lines: string[] = [];
+  try {
+    for await (const line of rl) {
+      lines.push(line);
+      if (lines.length >= n) break;
+    }
+  } finally {
+    rl.close();
+    raw.destroy();
+  }
+  return lines;
+}
+
+/** Splits one CSV line with `"` quoting ("" is a quote); TSV has no quoting, as in Druid. */
+export function splitDelimited(line: string, delimiter: string, quoted: boolean): string[] {
+  if (!quoted) return line.split(delimiter);
+  const out: string[] = [];
+  let cur = '';
+  let inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inQuotes) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') inQuotes = false;
+      else cur += c;
+    } else if (c === '"') inQuotes = true;
+    else if (c === delimiter) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** The column names of one delimited file: from the spec, or from its header row. */
+export async function delimitedColumns(file: InputFile, format: Extract<InputFormat, { type: 'csv' | 'tsv' }>): Promise<string[]> {
+  if (!format.findColumnsFromHeader) return [...(format.columns ?? [])];
+  const lines = await firstLines(file.path, format.skipHeaderRows + 1);
+  const header = lines[format.skipHeaderRows];
+  if (header === undefined) return [];
+  const names = splitDelimited(header.replace(/^\uFEFF/, ''), format.delimiter, format.type === 'csv').map((s) => s.trim());
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (n === '') throw new GroveError('runtimeFailure', `The header row of [${file.uri ?? 'inline data'}] has an empty column name`);
+    if (seen.has(n)) throw new GroveError('runtimeFailure', `The header row of [${file.uri ?? 'inline data'}] has the column [${n}] more than once`);
+    seen.add(n);
+  }
+  return names;
+}
+
+/** Union of the columns of every file, in first-seen order; CSV values are strings. */
+export async function discoverDelimitedFields(files: readonly InputFile[], format: Extract<InputFormat, { type: 'csv' | 'tsv' }>): Promise<{ fields: DiscoveredField[]; perFile: string[][] }> {
+  const perFile: string[][] = [];
+  const names: string[] = [];
+  for (const f of files) {
+    const cols = await delimitedColumns(f, format);
+    perFile.push(cols);
+    for (const c of cols) if (!names.includes(c)) names.push(c);
+  }
+  return { fields: names.map((name) => ({ name, kind: 'string' as const })), perFile };
+}

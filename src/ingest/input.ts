@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { GroveError } from '../errors/catalogue.js';
+import type { TaskContext } from '../tasks/task-context.js';
+import { listMatchingFiles } from './glob.js';
+import type { IndexTask } from './spec-types.js';
+import { validateInputAccess } from './spec.js';
+
+/** One file DuckDB will read, and how Druid names it in parse-exception messages. */
+export interface InputFile {
+  readonly path: string;
+  /** `file:/...` or the http URI; null for inline data, which Druid does not name. */
+  readonly uri: string | null;
+  readonly size: number;
+}
+
+const failure = (message: string, cause?: unknown): GroveError => new GroveError('runtimeFailure', message, { cause });
+
+async function statFile(p: string, what: string): Promise<number> {
+  try {
+    const st = await fsp.stat(p);
+    if (!st.isFile()) throw failure(`${what} [${p}] is not a file`);
+    return st.size;
+  } catch (e) {
+    if (e instanceof GroveError) throw e;
+    throw failure(`${what} [${p}] cannot be read: ${(e as Error).message}`, e);
+  }
+}
+
+async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+  const src = task.spec.ioConfig.inputSource;
+  if (src.type !== 'local') return [];
+  const paths: string[] = [];
+  if (src.baseDir) {
+    const base = path.resolve(process.cwd(), src.baseDir);
+    const st = await fsp.stat(base).catch(() => null);
+    if (!st?.isDirectory()) throw failure(`spec.ioConfig.inputSource.baseDir [${src.baseDir}] is not a directory`);
+    paths.push(...(await listMatchingFiles(base, src.filter ?? '*')));
+  }
+  paths.push(...src.files.map((f) => path.resolve(process.cwd(), f)));
+  const allowed = ctx.allowedInputDirs.map((d) => fs.realpathSync(d));
+  const out: InputFile[] = [];
+  for (const p of [...new Set(paths)]) {
+    // A symlink inside an allowed directory must not lead outside it.
+    const real = await fsp.realpath(p).catch(() => p);
+    if (!allowed.some((d) => real === d || real.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) {
+      throw new GroveError('forbiddenPath', `input file [${p}] is outside the directories Grove may read input from`);
+    }
+    out.push({ path: p, uri: pathToFileURL(p).href.replace(/^file:\/\/\//, 'file:/'), size: await statFile(p, 'input file') });
+  }
+  return out;
+}
+
+async function inlineFile(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+  const src = task.spec.ioConfig.inputSource;
+  if (src.type !== 'inline') return [];
+  const p = path.join(ctx.workDir, `inline.${task.spec.ioConfig.inputFormat.type}`);
+  await fsp.writeFile(p, src.data);
+  return [{ path: p, uri: null, size: Buffer.byteLength(src.data) }];
+}
+
+async function download(uri: string, index: number, auth: string | null, ctx: TaskContext): Promise<InputFile> {
+  const dir = path.join(ctx.workDir, 'http');
+  await fsp.mkdir(dir, { recursive: true });
+  // Keep the file name so DuckDB's compression detection sees `.gz`.
+  const base = path.basename(new URL(uri).pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'input';
+  const target = path.join(dir, `${index}_${base}`);
+  let res: Response;
+  try {
+    res = await fetch(uri, { signal: ctx.signal, headers: auth ? { authorization: auth } : {} });
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    throw failure(`Failed to fetch input [${uri}]: ${(e as Error).message}`, e);
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel().catch(() => undefined);
+    throw failure(`Failed to fetch input [${uri}]: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  }
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(target), { signal: ctx.signal });
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    throw failure(`Failed to read input [${uri}]: ${(e as Error).message}`, e);
+  }
+  return { path: target, uri, size: (await fsp.stat(target)).size };
+}
+
+async function httpFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+  const src = task.spec.ioConfig.inputSource;
+  if (src.type !== 'http') return [];
+  const auth = src.username !== null ? `Basic ${Buffer.from(`${src.username}:${src.password ?? ''}`).toString('base64')}` : null;
+  const out: InputFile[] = [];
+  for (const [i, uri] of src.uris.entries()) {
+    const started = Date.now();
+    out.push(await download(uri, i, auth, ctx));
+    ctx.log('INFO', `Downloaded [${uri}]: ${out[out.length - 1].size} bytes in ${Date.now() - started} ms`);
+  }
+  return out;
+}
+
+/** Finds (local), writes (inline) or downloads (http) every input file into reach of DuckDB. */
+export async function resolveInputFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+  validateInputAccess(task, ctx.allowedInputDirs, ctx.allowedHttpProtocols);
+  const files = [...(await localFiles(task, ctx)), ...(await inlineFile(task, ctx)), ...(await httpFiles(task, ctx))];
+  if (files.length === 0) {
+    const src = task.spec.ioConfig.inputSource;
+    const where = src.type === 'local' ? `baseDir [${src.baseDir}] with filter [${src.filter}]` : src.type;
+    throw failure(`No input files found for ${where}`);
+  }
+  return files;
+}

@@ -1,0 +1,218 @@
+import { ETERNITY } from '../time/granularity.js';
+import { exprValueSql, type Scope } from './expr-sql.js';
+import { asDouble, asLong, asString, convert, parseLongSql, typed, type SqlType, type Typed } from './expr-types.js';
+import { filterToSql } from './filter.js';
+import type { InputFile } from './input.js';
+import type { FieldKind, InputField, OutputColumn, RowPlan } from './plan.js';
+import type { IndexTask, TimestampSpec } from './spec-types.js';
+import { quoteIdent, quotePath, quoteString } from './sql-text.js';
+
+/**
+ * The SQL that turns one input file into a batch table: one row per input record with
+ *   __n      record number in the file          __kind  0 ok, 1 unparseable row, 2 bad timestamp, 3 timestamp out of range
+ *   __keep   ingested (in intervals, passes filter)   __errs  column parse errors (newline separated) or NULL
+ *   __ms     row timestamp, epoch ms            __tsraw the timestamp text, __raw the row (JSON text), kept only for bad rows
+ *   d0..     dimension values                   m0..    metric inputs
+ * Counting and saving parse exceptions are then plain SQL over that table.
+ */
+
+export interface BatchSource {
+  readonly file: InputFile;
+  readonly table: string;
+  readonly rejectsTable: string;
+  /** Columns of this file for CSV/TSV; ignored for JSON. */
+  readonly columns: readonly string[];
+}
+
+const MAX_LINE = 64 * 1024 * 1024;
+
+const pointer = (name: string): string => `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const isJsonKind = (k: FieldKind): boolean => k === 'json' || k.startsWith('array-');
+const SCOPE_TYPE: Record<FieldKind, SqlType> = {
+  string: 'string',
+  long: 'long',
+  boolean: 'long',
+  double: 'double',
+  float: 'double',
+  json: 'json',
+  'array-string': 'json',
+  'array-long': 'json',
+  'array-double': 'json',
+};
+
+function timestampSql(t: string, ts: TimestampSpec): string {
+  const iso = `epoch_ms(CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP))`;
+  const dec = `TRY_CAST(${t} AS DECIMAL(38,10))`;
+  let parsed: string;
+  switch (ts.format) {
+    case 'iso':
+      parsed = iso;
+      break;
+    case 'millis':
+      parsed = parseLongSql(t);
+      break;
+    case 'posix':
+      parsed = `TRY_CAST(trunc(${dec} * 1000) AS BIGINT)`;
+      break;
+    case 'micro':
+      parsed = `TRY_CAST(trunc(${dec} / 1000) AS BIGINT)`;
+      break;
+    case 'nano':
+      parsed = `TRY_CAST(trunc(${dec} / 1000000) AS BIGINT)`;
+      break;
+    case 'pattern':
+      parsed = `epoch_ms(CAST(try_strptime(${t}, ${quoteString(ts.strptime ?? '')}) AS TIMESTAMP))`;
+      break;
+    default:
+      // Druid's auto: numbers are epoch millis, anything else ISO-8601.
+      parsed = `COALESCE(${parseLongSql(t)}, ${iso})`;
+  }
+  return ts.missingValue === null ? parsed : `COALESCE(${parsed}, CASE WHEN ${t} IS NULL THEN CAST(${ts.missingValue} AS BIGINT) END)`;
+}
+
+/** The natural (parsed) value of an input field from its raw column. */
+function naturalSql(f: InputField, json: boolean): string {
+  const r = f.alias;
+  switch (f.kind) {
+    case 'long':
+      return parseLongSql(r);
+    case 'double':
+      return `TRY_CAST(${r} AS DOUBLE)`;
+    case 'float':
+      return `TRY_CAST(${r} AS FLOAT)`;
+    case 'boolean':
+      return `CASE lower(${r}) WHEN 'true' THEN CAST(1 AS BIGINT) WHEN 'false' THEN CAST(0 AS BIGINT) ELSE ${parseLongSql(r)} END`;
+    case 'json':
+      return json ? r : `to_json(${r})`;
+    case 'array-string':
+      return `TRY_CAST(${r} AS VARCHAR[])`;
+    case 'array-long':
+      return `TRY_CAST(${r} AS BIGINT[])`;
+    case 'array-double':
+      return `TRY_CAST(${r} AS DOUBLE[])`;
+    default:
+      return r;
+  }
+}
+
+const natural = (f: InputField): string => (f.kind === 'string' ? f.alias : `v_${f.alias}`);
+
+/** A dimension or metric value of `kind` from an arbitrary typed value. */
+function storeAs(kind: FieldKind, t: Typed): string {
+  switch (kind) {
+    case 'string':
+      return asString(t);
+    case 'long':
+    case 'boolean':
+      return asLong(t);
+    case 'double':
+      return asDouble(t);
+    case 'float':
+      return `CAST(${asDouble(t)} AS FLOAT)`;
+    case 'json':
+      return `CAST(${convert(t, 'json')} AS VARCHAR)`;
+    default:
+      return `TRY_CAST(${convert(t, 'json')} AS ${kind === 'array-string' ? 'VARCHAR[]' : kind === 'array-long' ? 'BIGINT[]' : 'DOUBLE[]'})`;
+  }
+}
+
+function sourceSql(task: IndexTask, plan: RowPlan, src: BatchSource): { from: string; raw: string } {
+  const fmt = task.spec.ioConfig.inputFormat;
+  const common = `compression='auto', auto_detect=false, strict_mode=false, max_line_size=${MAX_LINE}, ignore_errors=true, store_rejects=true, rejects_table=${quoteString(src.rejectsTable)}, rejects_scan=${quoteString(`${src.rejectsTable}_scan`)}`;
+  if (fmt.type === 'json') {
+    const text = plan.fields.filter((f) => !isJsonKind(f.kind));
+    const json = plan.fields.filter((f) => isJsonKind(f.kind));
+    const pick = (list: InputField[], fn: string, col: string): string[] =>
+      list.length === 0 ? [] : [`CASE WHEN __ok THEN ${fn}(__line, [${list.map((f) => quoteString(pointer(f.name))).join(', ')}]) END AS ${col}`];
+    // One JSON parse per row: json_extract_string with a list of paths returns every field at once.
+    const extract = [...pick(text, 'json_extract_string', '__v'), ...pick(json, 'json_extract', '__j')];
+    const cols = [...text.map((f, i) => `__v[${i + 1}] AS ${f.alias}`), ...json.map((f, i) => `__j[${i + 1}] AS ${f.alias}`)];
+    const from = `
+      src AS (SELECT row_number() OVER () AS __n, j AS __line FROM read_csv(${quotePath(src.file.path)}, columns={'j': 'VARCHAR'}, header=false, delim=E'\\x01', quote='', escape='', ${common})),
+      p AS (SELECT __n, __line, (json_valid(__line) AND json_type(__line) = 'OBJECT') AS __ok FROM src WHERE __line IS NOT NULL AND trim(__line) <> ''),
+      x AS (SELECT __n, __line, __ok${extract.map((e) => `, ${e}`).join('')} FROM p),
+      r AS (SELECT __n, __line, __ok${cols.map((c) => `, ${c}`).join('')} FROM x)`;
+    return { from, raw: '__line' };
+  }
+  const columns = src.columns.map((name, i) => ({ name, alias: `c${i}` }));
+  const skip = fmt.skipHeaderRows + (fmt.findColumnsFromHeader ? 1 : 0);
+  const quote = fmt.type === 'csv' ? `quote='"', escape='"'` : `quote='', escape=''`;
+  const spec = columns.map((c) => `${quoteString(c.alias)}: 'VARCHAR'`).join(', ');
+  const byName = new Map(columns.map((c) => [c.name, c.alias]));
+  const cols = plan.fields.map((f) => `${byName.has(f.name) ? byName.get(f.name) : 'CAST(NULL AS VARCHAR)'} AS ${f.alias}`);
+  const from = `
+      src AS (SELECT row_number() OVER () AS __n, * FROM read_csv(${quotePath(src.file.path)}, columns={${spec}}, header=false, skip=${skip}, delim=${quoteString(fmt.delimiter)}, ${quote}, null_padding=true, ${common})),
+      r AS (SELECT *, TRUE AS __ok${cols.map((c) => `, ${c}`).join('')} FROM src)`;
+  const raw = `json_object(${columns.map((c) => `${quoteString(c.name)}, ${c.alias}`).join(', ')})`;
+  return { from, raw: columns.length === 0 ? "'{}'" : raw };
+}
+
+export function batchSql(task: IndexTask, plan: RowPlan, src: BatchSource): string {
+  const ds = task.spec.dataSchema;
+  const json = task.spec.ioConfig.inputFormat.type === 'json';
+  const { from, raw } = sourceSql(task, plan, src);
+  const fieldByName = new Map(plan.fields.map((f) => [f.name, f]));
+  const tsField = fieldByName.get(ds.timestampSpec.column);
+  const tsText = tsField === undefined ? 'CAST(NULL AS VARCHAR)' : isJsonKind(tsField.kind) ? `json_extract_string(${tsField.alias}, '$')` : tsField.alias;
+
+  const fieldScope = (f: InputField): Typed => typed(f.kind === 'json' && !json ? natural(f) : isJsonKind(f.kind) ? f.alias : natural(f), SCOPE_TYPE[f.kind]);
+  const inScope: Scope = (name) => {
+    if (name === '__time') return typed('__ts', 'long');
+    const f = fieldByName.get(name);
+    return f ? fieldScope(f) : typed('NULL', 'null');
+  };
+  const transforms = ds.transformSpec.transforms.map((t, i) => ({ t, alias: `x${i}`, value: exprValueSql(t.ast, inScope, `spec.dataSchema.transformSpec.transforms[${i}].expression`) }));
+  const byTransform = new Map(transforms.map((x) => [x.t.name, x]));
+  const postScope: Scope = (name) => {
+    const x = byTransform.get(name);
+    if (x && name !== '__time') return typed(x.alias, x.value.type);
+    if (name === '__time') return typed('__ms', 'long');
+    return inScope(name);
+  };
+
+  const typedCols = plan.fields.filter((f) => f.kind !== 'string').map((f) => `${naturalSql(f, json)} AS v_${f.alias}`);
+  const timeTransform = byTransform.get('__time');
+  const ms = timeTransform ? asLong(typed(timeTransform.alias, timeTransform.value.type)) : '__ts';
+
+  const errs: string[] = [];
+  for (const f of plan.fields) {
+    if (!['long', 'double', 'float', 'boolean'].includes(f.kind)) continue;
+    const to = f.kind === 'boolean' ? 'long' : f.kind;
+    errs.push(`CASE WHEN ${f.alias} IS NOT NULL AND trim(${f.alias}) <> '' AND v_${f.alias} IS NULL THEN 'could not convert value [' || ${f.alias} || '] to ${to}' END`);
+  }
+  const metricCols = plan.metrics.filter((m) => m.spec.fieldName !== null).map((m) => {
+    const field = m.spec.fieldName as string;
+    const s = postScope(field);
+    const value = storeAs(m.kind, s);
+    if (s.type === 'string' || s.type === 'json') {
+      const text = asString(s);
+      errs.push(`CASE WHEN ${text} IS NOT NULL AND trim(${text}) <> '' AND ${value} IS NULL THEN 'Unable to parse value[' || ${text} || '] for field[' || ${quoteString(field)} || ']' END`);
+    }
+    return `${value} AS ${m.alias}`;
+  });
+  const dimCol = (d: OutputColumn): string => {
+    const f = fieldByName.get(d.name);
+    if (f && !byTransform.has(d.name) && f.kind === d.kind) {
+      return `${f.kind === 'json' ? `CAST(${json ? f.alias : natural(f)} AS VARCHAR)` : natural(f)} AS ${d.alias}`;
+    }
+    return `${storeAs(d.kind, postScope(d.name))} AS ${d.alias}`;
+  };
+
+  const intervals = ds.granularitySpec.intervals;
+  const inIntervals = intervals === null ? 'TRUE' : `(${intervals.map((i) => `(__ms >= ${i.start} AND __ms < ${i.end})`).join(' OR ')})`;
+  const filter = ds.transformSpec.filter === null ? 'TRUE' : `COALESCE(${filterToSql(ds.transformSpec.filter, postScope)}, FALSE)`;
+  const errsSql = errs.length === 0 ? 'CAST(NULL AS VARCHAR)' : `NULLIF(concat_ws(chr(10), ${errs.join(', ')}), '')`;
+  const comma = (list: string[]): string => list.map((c) => `, ${c}`).join('');
+
+  return `CREATE OR REPLACE TABLE ${quoteIdent(src.table)} AS WITH ${from},
+      ty AS (SELECT *, ${timestampSql(tsText, ds.timestampSpec)} AS __ts, ${tsText} AS __tsraw${comma(typedCols)} FROM r),
+      s AS (SELECT *${comma(transforms.map((x) => `${x.value.sql} AS ${x.alias}`))} FROM ty),
+      s2 AS (SELECT *, ${ms} AS __ms FROM s),
+      s3 AS (SELECT *,
+        CASE WHEN NOT __ok THEN 1 WHEN __ms IS NULL THEN 2 WHEN __ms < ${ETERNITY.start} OR __ms >= ${ETERNITY.end} THEN 3 ELSE 0 END AS __kind,
+        CASE WHEN __ok THEN ${errsSql} END AS __errs FROM s2)
+    SELECT __n, __kind, __errs, __ms, __tsraw,
+      (__kind = 0 AND ${inIntervals} AND ${filter}) AS __keep,
+      CASE WHEN __kind <> 0 OR __errs IS NOT NULL THEN CAST(${raw} AS VARCHAR) END AS __raw${comma(plan.dimensions.map(dimCol))}${comma(metricCols)}
+    FROM s3`;
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ColumnInfo, Interval, SegmentToPublish } from '../core/types.js';
+import { intervalKey } from '../tasks/task-context.js';
+import { bucketInterval } from '../time/granularity.js';
+import { floorTimestampSql } from '../time/sql.js';
+import type { DuckSession } from './duck.js';
+import type { OutputMetric, RowPlan } from './plan.js';
+import type { IndexTask } from './spec-types.js';
+import { quoteIdent, quotePath } from './sql-text.js';
+
+/**
+ * Rollup and segment files: rows are grouped (when rollup is on), bucketed into segment-granularity
+ * time chunks, split into files of at most maxRowsPerSegment rows, each sorted by __time then the
+ * dimensions, and written as Parquet in the task's work directory.
+ */
+
+function aggregate(m: OutputMetric, rollup: boolean): string {
+  const col = m.alias;
+  if (m.spec.type === 'count') return rollup ? 'CAST(count(*) AS BIGINT)' : 'CAST(1 AS BIGINT)';
+  if (!rollup) return col;
+  const [fn] = m.spec.type.match(/Sum|Min|Max$/) ?? ['Sum'];
+  const agg = fn === 'Sum' ? `sum(${col})` : fn === 'Min' ? `min(${col})` : `max(${col})`;
+  return `CAST(${agg} AS ${m.duckType})`;
+}
+
+/** Builds the rolled-up table `final` with each row's chunk start; answers the distinct chunks. */
+export async function rollupAndBucket(db: DuckSession, task: IndexTask, plan: RowPlan, rowsTable: string): Promise<Interval[]> {
+  const gs = task.spec.dataSchema.granularitySpec;
+  const dims = plan.dimensions.map((d) => d.alias);
+  const keys = ['__time', ...dims];
+  const metrics = plan.metrics.map((m) => `${aggregate(m, gs.rollup)} AS ${m.alias}`);
+  const select = [...keys, ...metrics].join(', ');
+  const grouped = gs.rollup ? `SELECT ${select} FROM ${rowsTable} GROUP BY ${keys.join(', ')}` : `SELECT ${select} FROM ${rowsTable}`;
+  await db.run(`CREATE OR REPLACE TABLE final AS SELECT *, epoch_ms(${floorTimestampSql('__time', gs.segmentGranularity)}) AS __chunk FROM (${grouped})`);
+  const rows = await db.rows('SELECT DISTINCT __chunk FROM final ORDER BY __chunk');
+  return rows.map((r) => {
+    const start = Number(r.__chunk);
+    const chunk = bucketInterval(start, gs.segmentGranularity);
+    if (chunk.start !== start) throw new Error(`internal: SQL bucketed a row at ${start} but the granularity starts that bucket at ${chunk.start}`);
+    return chunk;
+  });
+}
+
+export interface WriteOptions {
+  readonly versions: ReadonlyMap<string, string>;
+  readonly outDir: string;
+  readonly log: (message: string) => void;
+}
+
+export async function writeSegments(db: DuckSession, task: IndexTask, plan: RowPlan, chunks: readonly Interval[], opts: WriteOptions): Promise<SegmentToPublish[]> {
+  const maxRows = task.spec.tuningConfig.maxRowsPerSegment;
+  const order = ['__time', ...plan.dimensions.map((d) => d.alias), ...plan.metrics.map((m) => m.alias)].join(', ');
+  const counts = new Map((await db.rows('SELECT __chunk, count(*) AS n FROM final GROUP BY __chunk')).map((r) => [Number(r.__chunk), Number(r.n)]));
+  const split = [...counts.values()].some((n) => n > maxRows);
+  if (split) {
+    // Number the rows of each chunk in sort order once; each file takes one run of maxRows of them.
+    await db.run(`CREATE OR REPLACE TABLE final_parts AS SELECT *, (row_number() OVER (PARTITION BY __chunk ORDER BY ${order}) - 1) // ${maxRows} AS __part FROM final`);
+  }
+  const table = split ? 'final_parts' : 'final';
+  const columns: ColumnInfo[] = [
+    { name: '__time', type: 'LONG' },
+    ...plan.dimensions.map((d) => ({ name: d.name, type: d.druidType })),
+    ...plan.metrics.map((m) => ({ name: m.name, type: m.druidType })),
+  ];
+  const project = ['__time', ...plan.dimensions.map((d) => `${d.alias} AS ${quoteIdent(d.name)}`), ...plan.metrics.map((m) => `${m.alias} AS ${quoteIdent(m.name)}`)].join(', ');
+  await fs.mkdir(opts.outDir, { recursive: true });
+  const out: SegmentToPublish[] = [];
+  for (const chunk of chunks) {
+    const n = counts.get(chunk.start) ?? 0;
+    if (n === 0) continue;
+    const version = opts.versions.get(intervalKey(chunk));
+    if (version === undefined) throw new Error(`internal: no lock version for chunk ${new Date(chunk.start).toISOString()}`);
+    const parts = Math.ceil(n / maxRows);
+    for (let part = 0; part < parts; part++) {
+      const file = path.join(opts.outDir, `${chunk.start}_${chunk.end}_${part}.parquet`);
+      const where = `__chunk = ${chunk.start}${split ? ` AND __part = ${part}` : ''}`;
+      const started = Date.now();
+      await db.run(`COPY (SELECT ${project} FROM ${table} WHERE ${where} ORDER BY ${order}) TO ${quotePath(file)} (FORMAT parquet)`);
+      const numRows = split ? Math.min(maxRows, n - part * maxRows) : n;
+      const size = (await fs.stat(file)).size;
+      opts.log(`Wrote segment ${new Date(chunk.start).toISOString()}/${new Date(chunk.end).toISOString()} part ${part}: ${numRows} rows, ${size} bytes in ${Date.now() - started} ms`);
+      out.push({
+        interval: chunk,
+        version,
+        localPath: file,
+        numRows,
+        size,
+        dimensions: plan.dimensions.map((d) => d.name),
+        metrics: plan.metrics.map((m) => m.name),
+        columns,
+      });
+    }
+  }
+  return out;
+}
