@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       results.b = b;
       rows.push(['b', `submit -> RUNNING p50 (${b.tasks} tasks)`, fmtMs(b.latencyMs.median)]);
       rows.push(['b', 'submit -> RUNNING p99', fmtMs(b.latencyMs.p99)]);
-      if (b.failed > 0) rows.push(['b', 'probe tasks that FAILED', String(b.failed)]);
+      if (b.failed > 0) rows.push(['b', `probe tasks that FAILED (first: ${b.firstError ?? '?'})`, String(b.failed)]);
     }
     if (o.only.has('c') && seeded > 0) {
       process.stdout.write(`(c) listing complete tasks...\n`);

@@ -70,6 +70,8 @@ export interface LatencyResult {
   /** Probes whose first observation was already a completed task (RUNNING was never seen). */
   readonly completedBeforeSeenRunning: number;
   readonly failed: number;
+  /** errorMsg of the first probe that failed, to tell a broken build from a slow one. */
+  readonly firstError: string | null;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function submitToRunning(url: string, tasks: number, concurrency: n
   const samples: number[] = [];
   let completedFirst = 0;
   let failed = 0;
+  let firstError: string | null = null;
   let next = 0;
   const loop = async (lane: number): Promise<void> => {
     while (next < tasks) {
@@ -98,11 +101,14 @@ export async function submitToRunning(url: string, tasks: number, concurrency: n
         }
       }
       const final = await waitForTask(url, id, 20);
-      if (final.statusCode !== 'SUCCESS') failed++;
+      if (final.statusCode !== 'SUCCESS') {
+        failed++;
+        firstError ??= final.errorMsg;
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, lane) => loop(lane)));
-  return { tasks, concurrency, latencyMs: summarize(samples), completedBeforeSeenRunning: completedFirst, failed };
+  return { tasks, concurrency, latencyMs: summarize(samples), completedBeforeSeenRunning: completedFirst, failed, firstError };
 }
 
 export interface TaskListResult {
