@@ -20,6 +20,8 @@ export interface InputField {
   readonly name: string;
   readonly alias: string;
   readonly kind: FieldKind;
+  /** Typed by the spec (a typed dimension): a value that does not parse is a column error. */
+  readonly declared: boolean;
 }
 
 export interface OutputColumn {
@@ -116,10 +118,16 @@ export function planRows(task: IndexTask, discovered: readonly DiscoveredField[]
   if (ds.transformSpec.filter) for (const c of filterColumns(ds.transformSpec.filter)) if (!transforms.has(c)) needed.add(c);
   needed.delete('__time');
 
+  // JSON numbers stay numbers for transforms, filters and metrics, as in Druid's parsed rows; the
+  // detected type (consistent over DuckDB's sample) stands in for each value's own JSON type.
+  const inferred = new Map<string, FieldKind>();
+  if (task.spec.ioConfig.inputFormat.type === 'json') {
+    for (const f of discovered ?? []) if (f.kind === 'long' || f.kind === 'double' || f.kind === 'boolean') inferred.set(f.name, f.kind);
+  }
   const fields: InputField[] = [...needed].map((name, i) => {
-    // A field feeding a transformed dimension of the same name is read as text; the transform decides.
-    const kind = dims.has(name) && !transforms.has(name) ? (dims.get(name) as FieldKind) : 'string';
-    return { name, alias: `f${i}`, kind };
+    // A field feeding a transformed dimension of the same name is read raw; the transform decides.
+    if (dims.has(name) && !transforms.has(name)) return { name, alias: `f${i}`, kind: dims.get(name) as FieldKind, declared: dimsSpec.dimensions.some((d) => d.name === name) };
+    return { name, alias: `f${i}`, kind: inferred.get(name) ?? 'string', declared: false };
   });
   const column = (name: string, alias: string, kind: FieldKind): OutputColumn => ({ name, alias, kind, duckType: DUCK_TYPE[kind], druidType: DRUID_TYPE[kind] });
   return {

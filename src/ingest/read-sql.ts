@@ -129,7 +129,7 @@ function sourceSql(task: IndexTask, plan: RowPlan, src: BatchSource): { from: st
     const cols = [...text.map((f, i) => `__v[${i + 1}] AS ${f.alias}`), ...json.map((f, i) => `__j[${i + 1}] AS ${f.alias}`)];
     const from = `
       src AS (SELECT row_number() OVER () AS __n, j AS __line FROM read_csv(${quotePath(src.file.path)}, columns={'j': 'VARCHAR'}, header=false, delim=E'\\x01', quote='', escape='', ${common})),
-      p AS (SELECT __n, __line, (json_valid(__line) AND json_type(__line) = 'OBJECT') AS __ok FROM src WHERE __line IS NOT NULL AND trim(__line) <> ''),
+      p AS (SELECT __n, __line, CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE FALSE END AS __ok FROM src WHERE __line IS NOT NULL AND trim(__line) <> ''),
       x AS (SELECT __n, __line, __ok${extract.map((e) => `, ${e}`).join('')} FROM p),
       r AS (SELECT __n, __line, __ok${cols.map((c) => `, ${c}`).join('')} FROM x)`;
     return { from, raw: '__line' };
@@ -175,8 +175,9 @@ export function batchSql(task: IndexTask, plan: RowPlan, src: BatchSource): stri
   const ms = timeTransform ? asLong(typed(timeTransform.alias, timeTransform.value.type)) : '__ts';
 
   const errs: string[] = [];
+  const numericKind = (f: InputField): boolean => ['long', 'double', 'float', 'boolean'].includes(f.kind);
   for (const f of plan.fields) {
-    if (!['long', 'double', 'float', 'boolean'].includes(f.kind)) continue;
+    if (!f.declared || !numericKind(f)) continue;
     const to = f.kind === 'boolean' ? 'long' : f.kind;
     errs.push(`CASE WHEN ${f.alias} IS NOT NULL AND trim(${f.alias}) <> '' AND v_${f.alias} IS NULL THEN 'could not convert value [' || ${f.alias} || '] to ${to}' END`);
   }
@@ -184,7 +185,11 @@ export function batchSql(task: IndexTask, plan: RowPlan, src: BatchSource): stri
     const field = m.spec.fieldName as string;
     const s = postScope(field);
     const value = storeAs(m.kind, s);
-    if (s.type === 'string' || s.type === 'json') {
+    const f = fieldByName.get(field);
+    if (f && !f.declared && numericKind(f) && !byTransform.has(field)) {
+      // A JSON field detected as numeric that holds text in this row.
+      errs.push(`CASE WHEN ${f.alias} IS NOT NULL AND trim(${f.alias}) <> '' AND v_${f.alias} IS NULL THEN 'Unable to parse value[' || ${f.alias} || '] for field[' || ${quoteString(field)} || ']' END`);
+    } else if (s.type === 'string' || s.type === 'json') {
       const text = asString(s);
       errs.push(`CASE WHEN ${text} IS NOT NULL AND trim(${text}) <> '' AND ${value} IS NULL THEN 'Unable to parse value[' || ${text} || '] for field[' || ${quoteString(field)} || ']' END`);
     }

@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GroveError } from '../../src/errors/catalogue.js';
+import { runNativeIndexTask } from '../../src/ingest/run.js';
+import { parseIndexTask } from '../../src/ingest/spec.js';
+import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest/helpers.js';
+
+const day = (s: string): number => Date.parse(`${s}T00:00:00Z`);
+type Payload = { ingestionState: string; rowStats: any; unparseableEvents: any; errorMsg: string | null };
+const payloadOf = (r: unknown): Payload => (r as { ingestionStatsAndErrors: { payload: Payload } }).ingestionStatsAndErrors.payload;
+
+async function run(spec: Record<string, unknown>, ctx = fakeContext()) {
+  const publish = await runNativeIndexTask(parseIndexTask(baseSpec(spec)), ctx);
+  return { publish, ctx, final: payloadOf(ctx.reports.at(-1)) };
+}
+
+async function allRows(files: string[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (const f of files) out.push(...(await readParquet(f)).rows);
+  return out;
+}
+
+describe('runNativeIndexTask on JSON', () => {
+  it('rolls up by hour into day segments with Druid types and counters', async () => {
+    const { publish, ctx, final } = await run({
+      spec: {
+        dataSchema: {
+          metricsSpec: [
+            { type: 'count', name: 'count' },
+            { type: 'longSum', name: 'added', fieldName: 'added' },
+            { type: 'doubleMax', name: 'maxDelta', fieldName: 'delta' },
+          ],
+          granularitySpec: { rollup: true, queryGranularity: 'hour' },
+        },
+      },
+    });
+    expect(publish.dataSource).toBe('wiki');
+    expect(publish.append).toBe(false);
+    expect(publish.segments.map((s) => [s.interval.start, s.numRows])).toEqual([
+      [day('2015-09-12'), 5],
+      [day('2015-09-13'), 2],
+      [day('2015-09-14'), 1],
+    ]);
+    const first = publish.segments[0];
+    expect(first.version).toBe(`v${day('2015-09-12')}`);
+    expect(first.columns).toEqual([
+      { name: '__time', type: 'LONG' },
+      { name: 'channel', type: 'STRING' },
+      { name: 'page', type: 'STRING' },
+      { name: 'count', type: 'LONG' },
+      { name: 'added', type: 'LONG' },
+      { name: 'maxDelta', type: 'DOUBLE' },
+    ]);
+    expect(first.size).toBe(fs.statSync(first.localPath).size);
+    const { rows, types } = await readParquet(first.localPath);
+    expect(types).toEqual({ __time: 'TIMESTAMP', channel: 'VARCHAR', page: 'VARCHAR', count: 'BIGINT', added: 'BIGINT', maxDelta: 'DOUBLE' });
+    // Rows of the same hour and dimensions merge; sorted by __time then the dimensions.
+    expect(rows.slice(0, 3)).toEqual([
+      { __time: '2015-09-12 00:00:00', channel: '#ca.wikipedia', page: 'Rallicula', count: '1', added: '17', maxDelta: 17 },
+      { __time: '2015-09-12 00:00:00', channel: '#en.wikipedia', page: 'Peremptory norm', count: '1', added: '0', maxDelta: -24 },
+      { __time: '2015-09-12 00:00:00', channel: '#en.wikipedia', page: 'Talk:Oswald Tilghman', count: '1', added: '36', maxDelta: 36 },
+    ]);
+    expect(rows.find((r) => r.__time === '2015-09-12 01:00:00')).toEqual({ __time: '2015-09-12 01:00:00', channel: '#en.wikipedia', page: 'Peremptory norm', count: '1', added: '5', maxDelta: 5 });
+    expect(rows.map((r) => r.channel)).toEqual(['#ca.wikipedia', '#en.wikipedia', '#en.wikipedia', '#vi.wikipedia', '#en.wikipedia']);
+    expect(final.ingestionState).toBe('COMPLETED');
+    expect(final.rowStats.buildSegments).toEqual({ processed: 8, processedBytes: fs.statSync(path.join(FIXTURES, 'wiki.json')).size, processedWithError: 0, thrownAway: 0, unparseable: 0 });
+    expect(ctx.lockCalls).toEqual([{ type: 'exclusive', intervals: publish.segments.map((s) => s.interval) }]);
+    const live = payloadOf(ctx.reports[0]);
+    expect(live.ingestionState).toBe('BUILD_SEGMENTS');
+    expect(Object.keys(live.rowStats)).toEqual(['movingAverages', 'totals']);
+    expect(Object.keys(live.rowStats.movingAverages.buildSegments)).toEqual(['1m', '5m', '15m']);
+  });
+
+  it('merges identical rows under rollup even without metrics, and keeps them apart without', async () => {
+    const spec = (rollup: boolean) => ({ spec: { dataSchema: { dimensionsSpec: { dimensions: ['channel'] }, granularitySpec: { rollup, queryGranularity: 'day' } } } });
+    const rolled = await run(spec(true));
+    const plain = await run(spec(false));
+    // 12th: #ca, #en (3 edits), #vi; 13th: #en, #fr; 14th: #fr.
+    expect(rolled.publish.segments.reduce((n, s) => n + s.numRows, 0)).toBe(6);
+    expect(plain.publish.segments.reduce((n, s) => n + s.numRows, 0)).toBe(8);
+  });
+
+  it('reads gzip the same as plain text', async () => {
+    const plain = await run({});
+    const gz = await run({ spec: { ioConfig: { inputSource: { type: 'local', baseDir: FIXTURES, filter: 'wiki.json.gz' } } } });
+    expect(await allRows(gz.publish.segments.map((s) => s.localPath))).toEqual(await allRows(plain.publish.segments.map((s) => s.localPath)));
+    expect(gz.final.rowStats.buildSegments.processedBytes).toBe(fs.statSync(path.join(FIXTURES, 'wiki.json.gz')).size);
+  });
+
+  it('applies transforms and the filter, counting filtered rows as thrownAway', async () => {
+    const { publish, final } = await run({
+      spec: {
+        dataSchema: {
+          dimensionsSpec: { dimensions: ['channel', 'lang', { type: 'long', name: 'size' }] },
+          transformSpec: {
+            transforms: [
+              { type: 'expression', name: 'lang', expression: "upper(substring(channel, 1, 2))" },
+              { type: 'expression', name: 'size', expression: 'added + deleted' },
+              { type: 'expression', name: '__time', expression: "__time + 3600000" },
+            ],
+            filter: { type: 'not', field: { type: 'selector', dimension: 'lang', value: 'FR' } },
+          },
+        },
+      },
+    });
+    expect(final.rowStats.buildSegments).toMatchObject({ processed: 6, thrownAway: 2 });
+    const rows = await allRows(publish.segments.map((s) => s.localPath));
+    expect(rows[0]).toEqual({ __time: '2015-09-12 01:46:58.771', channel: '#en.wikipedia', lang: 'EN', size: '36' });
+    expect(rows.map((r) => r.lang)).not.toContain('FR');
+    // The shifted __time moves the 23:59:59.999 edit... it was French, so filtered; the 03:00 one stays on the 13th.
+    expect(publish.segments.map((s) => s.interval.start)).toEqual([day('2015-09-12'), day('2015-09-13')]);
+  });
+
+  it('throws away rows outside the spec intervals and locks exactly those chunks', async () => {
+    const { publish, ctx, final } = await run({
+      spec: {
+        dataSchema: { granularitySpec: { intervals: ['2015-09-12/2015-09-13'] } },
+        ioConfig: { dropExisting: true },
+      },
+    });
+    expect(final.rowStats.buildSegments).toMatchObject({ processed: 5, thrownAway: 3 });
+    expect(ctx.lockCalls).toEqual([{ type: 'exclusive', intervals: [{ start: day('2015-09-12'), end: day('2015-09-13') }] }]);
+    expect(publish.dropIntervals).toEqual([{ start: day('2015-09-12'), end: day('2015-09-13') }]);
+  });
+
+  it('takes shared locks when appending', async () => {
+    const { publish, ctx } = await run({ spec: { ioConfig: { appendToExisting: true } } });
+    expect(publish.append).toBe(true);
+    expect(ctx.lockCalls[0].type).toBe('shared');
+  });
+
+  it('splits a chunk at maxRowsPerSegment into sorted, disjoint files', async () => {
+    const { publish } = await run({ spec: { dataSchema: { dimensionsSpec: { dimensions: ['page'] } }, tuningConfig: { maxRowsPerSegment: 2 } } });
+    const firstDay = publish.segments.filter((s) => s.interval.start === day('2015-09-12'));
+    expect(firstDay.map((s) => s.numRows)).toEqual([2, 2, 1]);
+    const rows = await allRows(firstDay.map((s) => s.localPath));
+    expect(rows.map((r) => r.__time)).toEqual([...rows.map((r) => String(r.__time))].sort());
+    expect(new Set(rows.map((r) => `${r.__time}${r.page}`)).size).toBe(5);
+    for (const s of firstDay) expect((await readParquet(s.localPath)).rows).toHaveLength(s.numRows);
+  });
+});
+
+describe('parse errors', () => {
+  const badSpec = (max?: number) => ({
+    spec: {
+      dataSchema: { dimensionsSpec: { dimensions: ['channel'] }, metricsSpec: [{ type: 'longSum', name: 'added', fieldName: 'added' }] },
+      ioConfig: { inputSource: { type: 'local', baseDir: FIXTURES, filter: 'bad.json' } },
+      tuningConfig: max === undefined ? {} : { maxParseExceptions: max },
+    },
+  });
+
+  it('counts and reports unparseable rows and rows with bad values', async () => {
+    const { publish, final } = await run(badSpec());
+    expect(final.rowStats.buildSegments).toMatchObject({ processed: 2, processedWithError: 1, unparseable: 4, thrownAway: 0 });
+    const uri = `file:${path.join(FIXTURES, 'bad.json')}`;
+    const events = final.unparseableEvents.buildSegments as Array<{ errorType: string; details: string[]; input: string }>;
+    expect(events.map((e) => e.details[0])).toEqual([
+      `Unable to parse row [[1,2,3]] (Path: ${uri}, Record: 6, Line: 6)`,
+      'Unable to parse value[lots] for field[added]',
+      `Timestamp[null] is unparseable! Event: {channel=#c, added=3} (Path: ${uri}, Record: 4, Line: 4)`,
+      `Timestamp[yesterday] is unparseable! Event: {time=yesterday, channel=#b, added=2} (Path: ${uri}, Record: 3, Line: 3)`,
+      `Unable to parse row [this is not json] (Path: ${uri}, Record: 2, Line: 2)`,
+    ]);
+    expect(events[1]).toMatchObject({ errorType: 'processedWithError', input: '{time=2015-09-12T01:00:00Z, channel=#d, added=lots}' });
+    // The row with a bad metric value is still ingested, with a null metric.
+    const rows = await allRows(publish.segments.map((s) => s.localPath));
+    expect(rows.find((r) => r.channel === '#d')).toMatchObject({ added: null });
+    expect(rows).toHaveLength(3);
+  });
+
+  it('succeeds at exactly maxParseExceptions and fails one above with Druid\'s message', async () => {
+    await expect(run(badSpec(5))).resolves.toBeDefined();
+    const ctx = fakeContext();
+    await expect(runNativeIndexTask(parseIndexTask(baseSpec(badSpec(4))), ctx)).rejects.toThrow('Max parse exceptions[4] exceeded');
+    const last = payloadOf(ctx.reports.at(-1));
+    expect(last.errorMsg).toBe('Max parse exceptions[4] exceeded');
+    expect(last.rowStats.buildSegments.unparseable).toBe(4);
+    expect(ctx.lockCalls).toHaveLength(0);
+  });
+
+  it('keeps no events when maxSavedParseExceptions is 0', async () => {
+    const { final } = await run({ ...badSpec(), spec: { ...badSpec().spec, tuningConfig: { maxSavedParseExceptions: 0 } } });
+    expect(final.unparseableEvents).toEqual({});
+    expect(final.rowStats.buildSegments.unparseable).toBe(4);
+  });
+});
+
+describe('CSV, TSV and inline input', () => {
+  it('reads CSV with a header, quotes, typed dimensions and bad values', async () => {
+    const { publish, final } = await run({
+      spec: {
+        dataSchema: { dimensionsSpec: { dimensions: ['channel', 'page', { type: 'long', name: 'added' }] } },
+        ioConfig: { inputSource: { type: 'local', baseDir: FIXTURES, filter: '*.csv' }, inputFormat: { type: 'csv', findColumnsFromHeader: true } },
+      },
+    });
+    expect(final.rowStats.buildSegments).toMatchObject({ processed: 3, processedWithError: 1, unparseable: 1 });
+    const events = final.unparseableEvents.buildSegments as Array<{ details: string[] }>;
+    expect(events.map((e) => e.details[0])).toEqual([
+      `Timestamp[not-a-time] is unparseable! Event: {time=not-a-time, channel=#en.wikipedia, page=Broken, added=1, deleted=1} (Path: file:${path.join(FIXTURES, 'wiki.csv')}, Record: 4, Line: 5)`,
+      'could not convert value [zero] to long',
+    ]);
+    const { rows, types } = await readParquet(publish.segments[0].localPath);
+    expect(types.added).toBe('BIGINT');
+    expect(rows.map((r) => r.page)).toEqual(['Talk:Oswald, Tilghman', 'Rallicula', 'Peremptory norm']);
+    expect(rows[2].added).toBe(null);
+    expect((await readParquet(publish.segments[1].localPath)).rows[0].page).toBe('He said "hi"');
+  });
+
+  it('reads TSV with listed columns, skipped header rows and epoch-millis timestamps', async () => {
+    const { publish, final } = await run({
+      spec: {
+        dataSchema: {
+          timestampSpec: { column: 'ts', format: 'millis' },
+          dimensionsSpec: { dimensions: ['channel'] },
+          metricsSpec: [{ type: 'doubleSum', name: 'added', fieldName: 'added' }],
+        },
+        ioConfig: { inputSource: { type: 'local', baseDir: undefined, filter: undefined, files: [path.join(FIXTURES, 'wiki.tsv')] }, inputFormat: { type: 'tsv', columns: ['ts', 'channel', 'page', 'added'], skipHeaderRows: 1 } },
+      },
+    });
+    expect(final.rowStats.buildSegments).toMatchObject({ processed: 3, unparseable: 0 });
+    const { rows } = await readParquet(publish.segments[0].localPath);
+    expect(rows).toEqual([
+      { __time: '2015-09-12 00:50:00', channel: '#en.wikipedia', added: 36 },
+      { __time: '2015-09-12 00:51:00', channel: '#ca.wikipedia', added: 17 },
+    ]);
+  });
+
+  it('reads inline data', async () => {
+    const { publish } = await run({
+      spec: {
+        dataSchema: { timestampSpec: { column: 't', format: 'auto' }, dimensionsSpec: { dimensions: ['x'] } },
+        ioConfig: { inputSource: { type: 'inline', data: 't,x\n2020-01-01T00:00:00Z,a\n1577923200000,b\n' }, inputFormat: { type: 'csv', findColumnsFromHeader: true } },
+      },
+    });
+    expect(publish.segments.map((s) => s.interval.start)).toEqual([day('2020-01-01'), day('2020-01-02')]);
+    expect((await readParquet(publish.segments[1].localPath)).rows).toEqual([{ __time: '2020-01-02 00:00:00', x: 'b' }]);
+  });
+});
+
+describe('schema discovery', () => {
+  const nested = { inputSource: { type: 'local', baseDir: FIXTURES, filter: 'nested.json' } };
+  it('discovers typed columns with useSchemaDiscovery', async () => {
+    const { publish } = await run({
+      spec: {
+        dataSchema: { timestampSpec: { column: 'ts', format: 'millis' }, dimensionsSpec: { dimensions: [], useSchemaDiscovery: true }, granularitySpec: { segmentGranularity: 'all' } },
+        ioConfig: nested,
+      },
+    });
+    const s = publish.segments[0];
+    expect(s.columns).toEqual([
+      { name: '__time', type: 'LONG' },
+      { name: 'name', type: 'STRING' },
+      { name: 'n', type: 'LONG' },
+      { name: 'x', type: 'DOUBLE' },
+      { name: 'ok', type: 'LONG' },
+      { name: 'tags', type: 'ARRAY<STRING>' },
+      { name: 'nums', type: 'ARRAY<LONG>' },
+      { name: 'geo', type: 'COMPLEX<json>' },
+      { name: 'mixed', type: 'COMPLEX<json>' },
+    ]);
+    const { rows, types } = await readParquet(s.localPath);
+    expect(types).toMatchObject({ n: 'BIGINT', x: 'DOUBLE', tags: 'VARCHAR[]', nums: 'BIGINT[]', geo: 'VARCHAR' });
+    expect(rows[0]).toMatchObject({ name: 'a', n: '1', x: 1.5, ok: '1', tags: ['p', 'q'], nums: ['1', '2'], geo: '{"lat":1,"lon":2}', mixed: '1' });
+    expect(rows[1]).toMatchObject({ ok: '0', mixed: '"two"' });
+  });
+
+  it('ingests every primitive field as a string when no dimensions are listed', async () => {
+    const { publish } = await run({
+      spec: {
+        dataSchema: { timestampSpec: { column: 'ts', format: 'millis' }, dimensionsSpec: { dimensions: [] }, metricsSpec: [{ type: 'longSum', name: 'n', fieldName: 'n' }] },
+        ioConfig: nested,
+      },
+    });
+    expect(publish.segments[0].dimensions).toEqual(['name', 'x', 'ok', 'tags', 'nums']);
+    const { rows } = await readParquet(publish.segments[0].localPath);
+    expect(rows[0]).toMatchObject({ name: 'a', x: '1.5', ok: 'true', tags: '["p","q"]', n: '1' });
+  });
+});
+
+describe('failures and shutdown', () => {
+  it('fails clearly when nothing matches the filter', async () => {
+    await expect(run({ spec: { ioConfig: { inputSource: { type: 'local', baseDir: FIXTURES, filter: '*.parquet' } } } })).rejects.toThrow(
+      `No input files found for baseDir [${FIXTURES}] with filter [*.parquet]`,
+    );
+  });
+
+  it('stops when shut down while waiting for locks', async () => {
+    let ctx = fakeContext();
+    ctx = fakeContext({ onLock: () => ctx.controller.abort(new Error('Shutdown request from user')) });
+    const err = await runNativeIndexTask(parseIndexTask(baseSpec()), ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GroveError);
+    expect((err as GroveError).code).toBe('canceled');
+    expect((err as GroveError).message).toBe('Shutdown request from user');
+  });
+
+  it('interrupts DuckDB mid-statement within a second', async () => {
+    const ctx = fakeContext();
+    const file = path.join(ctx.workDir, 'big.json');
+    const line = '{"time":"2015-09-12T00:46:58.771Z","channel":"#en.wikipedia","page":"Talk:Oswald Tilghman","added":36}\n';
+    fs.writeFileSync(file, line.repeat(400_000));
+    const task = parseIndexTask(baseSpec({ spec: { ioConfig: { inputSource: { type: 'local', baseDir: undefined, filter: undefined, files: [file] } } } }));
+    const started = Date.now();
+    const pending = runNativeIndexTask(task, ctx).catch((e: unknown) => e);
+    setTimeout(() => ctx.controller.abort(new Error('Shutdown request from user')), 150);
+    const err = await pending;
+    expect(err).toBeInstanceOf(GroveError);
+    expect((err as GroveError).code).toBe('canceled');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(ctx.lockCalls).toHaveLength(0);
+  });
+});
