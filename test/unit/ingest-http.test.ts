@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GroveError } from '../../src/errors/catalogue.js';
+import { runNativeIndexTask } from '../../src/ingest/run.js';
+import { parseIndexTask } from '../../src/ingest/spec.js';
+import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest/helpers.js';
+
+let server: http.Server;
+let base = '';
+const seenAuth: Array<string | undefined> = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    seenAuth.push(req.headers.authorization);
+    if (req.url === '/wiki.json.gz') {
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      fs.createReadStream(path.join(FIXTURES, 'wiki.json.gz')).pipe(res);
+    } else if (req.url === '/private.json') {
+      if (req.headers.authorization !== `Basic ${Buffer.from('druid:s3cret').toString('base64')}`) {
+        res.writeHead(401).end('no');
+        return;
+      }
+      res.writeHead(200).end('{"time":"2020-01-01T00:00:00Z","channel":"#p","page":"x"}\n');
+    } else res.writeHead(404, 'Not Found').end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const httpSpec = (source: Record<string, unknown>) => baseSpec({ spec: { ioConfig: { inputSource: { type: 'http', baseDir: undefined, filter: undefined, ...source } } } });
+
+describe('http input source', () => {
+  it('downloads gzip input and ingests it', async () => {
+    const ctx = fakeContext();
+    const publish = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: [`${base}/wiki.json.gz`] })), ctx);
+    expect(publish.segments.reduce((n, s) => n + s.numRows, 0)).toBe(8);
+    expect((await readParquet(publish.segments[0].localPath)).rows[0]).toMatchObject({ channel: '#en.wikipedia' });
+    expect(ctx.logs.some((l) => l.includes(`Downloaded [${base}/wiki.json.gz]`))).toBe(true);
+  });
+
+  it('sends basic auth from httpAuthenticationUsername/Password', async () => {
+    const ctx = fakeContext();
+    const task = parseIndexTask(httpSpec({ uris: [`${base}/private.json`], httpAuthenticationUsername: 'druid', httpAuthenticationPassword: { type: 'default', password: 's3cret' } }));
+    const publish = await runNativeIndexTask(task, ctx);
+    expect(publish.segments).toHaveLength(1);
+  });
+
+  it('fails naming the URI and the status', async () => {
+    const err = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: [`${base}/missing.json`] })), fakeContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GroveError);
+    expect((err as GroveError).message).toBe(`Failed to fetch input [${base}/missing.json]: HTTP 404 Not Found`);
+  });
+
+  it('fails naming the URI when the server is unreachable', async () => {
+    const err = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: ['http://127.0.0.1:1/x.json'] })), fakeContext()).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^Failed to fetch input \[http:\/\/127\.0\.0\.1:1\/x\.json\]: /);
+  });
+});
