@@ -48,6 +48,10 @@ describe('timeFilter', () => {
     expect(filter(`__time < TIMESTAMP '2015-09-12 00:00:00.0005'`)).toEqual([{ start: -Infinity, end: t('2015-09-12') + 1 }]);
     expect(filter(`__time <= TIMESTAMP '2015-09-12 00:00:00'`)).toEqual([{ start: -Infinity, end: t('2015-09-12') + 1 }]);
     expect(filter(`__time = '2015-09-12'`)).toEqual([{ start: t('2015-09-12'), end: t('2015-09-12') + 1 }]);
+    expect(filter(`__time IN (TIMESTAMP '2015-09-13', TIMESTAMP '2015-09-12')`)).toEqual([
+      { start: t('2015-09-12'), end: t('2015-09-12') + 1 },
+      { start: t('2015-09-13'), end: t('2015-09-13') + 1 },
+    ]);
   });
 
   it('gives up (null) on what it cannot see through', () => {
