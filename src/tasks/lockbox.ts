@@ -21,7 +21,8 @@ export interface LockRequest {
 }
 
 export type LockAttempt =
-  | { readonly granted: true; readonly locks: readonly HeldLock[] }
+  /** `locks`: the task's locks on the requested intervals; `added`: those this call created. */
+  | { readonly granted: true; readonly locks: readonly HeldLock[]; readonly added: readonly HeldLock[] }
   /** `preempt` lists lower-priority holders whose revocation would let the request through. */
   | { readonly granted: false; readonly blockers: readonly string[]; readonly preempt: readonly string[] };
 
@@ -62,13 +63,17 @@ export class Lockbox {
     if (blockers.size > 0) {
       return { granted: false, blockers: [...blockers], preempt: preempt.size === blockers.size ? [...preempt] : [] };
     }
-    const granted: HeldLock[] = [];
+    const locks: HeldLock[] = [];
+    const added: HeldLock[] = [];
     for (const interval of req.intervals) {
-      const existing = this.#locks.find(
-        (h) => h.dataSource === req.dataSource && h.interval.start === interval.start && h.interval.end === interval.end &&
-          (h.groupId === req.groupId || (h.type === 'shared' && req.type === 'shared')),
-      );
-      if (existing && existing.taskId === req.taskId) continue;
+      const same = (h: HeldLock) => h.dataSource === req.dataSource && h.interval.start === interval.start && h.interval.end === interval.end;
+      // A task asking again for a chunk it holds (its spec named it) gets the same lock back.
+      const own = this.#locks.find((h) => same(h) && h.taskId === req.taskId);
+      if (own) {
+        locks.push(own);
+        continue;
+      }
+      const existing = this.#locks.find((h) => same(h) && (h.groupId === req.groupId || (h.type === 'shared' && req.type === 'shared')));
       const lock: HeldLock = {
         taskId: req.taskId,
         groupId: req.groupId,
@@ -79,9 +84,10 @@ export class Lockbox {
         version: existing?.version ?? versionFor(interval),
       };
       this.#locks.push(lock);
-      granted.push(lock);
+      locks.push(lock);
+      added.push(lock);
     }
-    return { granted: true, locks: [...granted, ...this.locksOf(req.taskId).filter((l) => !granted.includes(l))] };
+    return { granted: true, locks, added };
   }
 
   locksOf(taskId: string): HeldLock[] {

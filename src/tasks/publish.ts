@@ -110,6 +110,7 @@ export async function publishAndSucceed(
           .where('start_ms', '>=', drop.start)
           .where('end_ms', '<=', drop.end)
           .where('version', '<', newest)
+          .where('task_id', '<>', end.taskId)
           .execute();
       }
       await recordTaskEnd(trx, end, groupId);

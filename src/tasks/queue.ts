@@ -255,7 +255,9 @@ export class TaskQueue {
   async #tryLock(desc: TaskDescription, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string> | null> {
     const req: LockRequest = { taskId: desc.id, groupId: desc.groupId, dataSource: desc.dataSource, priority: desc.priority, type, intervals };
     const appendVersions = type === 'shared' ? await this.#appendVersions(desc.dataSource, intervals) : new Map<string, string>();
-    const attempt = this.#locks.tryAcquire(req, (i) => appendVersions.get(intervalKey(i)) ?? this.#locks.newVersion());
+    // One version for all chunks of one request, as Druid's lock requests made together share one.
+    let fresh: string | undefined;
+    const attempt = this.#locks.tryAcquire(req, (i) => appendVersions.get(intervalKey(i)) ?? (fresh ??= this.#locks.newVersion()));
     if (!attempt.granted) {
       for (const victim of attempt.preempt) {
         this.#log.info({ taskId: victim, by: desc.id }, 'preempting lower-priority task');
@@ -264,7 +266,7 @@ export class TaskQueue {
       }
       return null;
     }
-    await this.#persistLocks(desc, attempt.locks);
+    await this.#persistLocks(desc, attempt.added);
     return new Map(attempt.locks.map((l) => [intervalKey(l.interval), l.version]));
   }
 
