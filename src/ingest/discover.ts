@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { GroveError } from '../errors/catalogue.js';
+import type { DuckSession } from './duck.js';
 import type { InputFile } from './input.js';
 import { kindOfDuckType, type DiscoveredField } from './plan.js';
 import type { InputFormat } from './spec-types.js';
@@ -14,12 +14,13 @@ import { quotePath } from './sql-text.js';
  * JSON fields and their detected types over all files (DuckDB samples the first 20,480 rows of
  * each file, so a field that first appears later is not discovered).
  */
-export async function discoverJsonFields(conn: DuckDBConnection, files: readonly InputFile[]): Promise<DiscoveredField[]> {
+export async function discoverJsonFields(db: DuckSession, files: readonly InputFile[]): Promise<DiscoveredField[]> {
   const list = `[${files.map((f) => quotePath(f.path)).join(', ')}]`;
   try {
-    const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_json(${list}, format='newline_delimited', ignore_errors=true, union_by_name=true, maximum_object_size=67108864)`);
-    return r.getRowObjectsJS().map((row) => ({ name: String(row.column_name), kind: kindOfDuckType(String(row.column_type)) }));
-  } catch {
+    const rows = await db.rows(`DESCRIBE SELECT * FROM read_json(${list}, format='newline_delimited', ignore_errors=true, union_by_name=true, maximum_object_size=67108864)`);
+    return rows.map((row) => ({ name: String(row.column_name), kind: kindOfDuckType(String(row.column_type)) }));
+  } catch (e) {
+    if (e instanceof GroveError && e.code === 'canceled') throw e;
     // Nothing parseable to learn from; every row will be reported unparseable when read.
     return [];
   }

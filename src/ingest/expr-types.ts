@@ -15,10 +15,11 @@ export const typed = (sql: string, type: SqlType): Typed => ({ sql, type });
 
 /**
  * Text to BIGINT as Druid reads a long: `12` exactly, `12.7` truncated to 12 (a direct cast would
- * round to 13), `1e3` as 1000, anything else null. DECIMAL(38,10) holds every BIGINT exactly.
+ * round to 13), `1e3` as 1000, anything else null. Decimal text goes through DOUBLE: a
+ * DECIMAL(38,10) cast would be exact but is two orders of magnitude slower.
  */
 export function parseLongSql(s: string): string {
-  return `TRY_CAST(trunc(TRY_CAST(${s} AS DECIMAL(38,10))) AS BIGINT)`;
+  return `CASE WHEN contains(${s}, '.') OR contains(${s}, 'e') OR contains(${s}, 'E') THEN TRY_CAST(trunc(TRY_CAST(${s} AS DOUBLE)) AS BIGINT) ELSE TRY_CAST(${s} AS BIGINT) END`;
 }
 
 export function asDouble(t: Typed): string {

@@ -42,7 +42,13 @@ async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[
     paths.push(...(await listMatchingFiles(base, src.filter ?? '*')));
   }
   paths.push(...src.files.map((f) => path.resolve(process.cwd(), f)));
-  const allowed = ctx.allowedInputDirs.map((d) => fs.realpathSync(d));
+  const allowed = ctx.allowedInputDirs.map((d) => {
+    try {
+      return fs.realpathSync(d);
+    } catch {
+      return path.resolve(d);
+    }
+  });
   const out: InputFile[] = [];
   for (const p of [...new Set(paths)]) {
     // A symlink inside an allowed directory must not lead outside it.

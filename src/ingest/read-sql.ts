@@ -9,7 +9,7 @@ import { quoteIdent, quotePath, quoteString } from './sql-text.js';
 
 /**
  * The SQL that turns one input file into a batch table: one row per input record with
- *   __n      record number in the file          __kind  0 ok, 1 unparseable row, 2 bad timestamp, 3 timestamp out of range
+ *   rowid+1  record (line) number in the file   __kind  0 ok, 1 unparseable row, 2 bad timestamp, 3 timestamp out of range, 5 blank line
  *   __keep   ingested (in intervals, passes filter)   __errs  column parse errors (newline separated) or NULL
  *   __ms     row timestamp, epoch ms            __tsraw the timestamp text, __raw the row (JSON text), kept only for bad rows
  *   d0..     dimension values                   m0..    metric inputs
@@ -42,7 +42,7 @@ const SCOPE_TYPE: Record<FieldKind, SqlType> = {
 
 function timestampSql(t: string, ts: TimestampSpec): string {
   const iso = `epoch_ms(CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP))`;
-  const dec = `TRY_CAST(${t} AS DECIMAL(38,10))`;
+  const dec = `TRY_CAST(${t} AS DOUBLE)`;
   let parsed: string;
   switch (ts.format) {
     case 'iso':
@@ -125,13 +125,17 @@ function sourceSql(task: IndexTask, plan: RowPlan, src: BatchSource): { from: st
     const pick = (list: InputField[], fn: string, col: string): string[] =>
       list.length === 0 ? [] : [`CASE WHEN __ok THEN ${fn}(__line, [${list.map((f) => quoteString(pointer(f.name))).join(', ')}]) END AS ${col}`];
     // One JSON parse per row: json_extract_string with a list of paths returns every field at once.
+    // (trim() is slow on long lines and json_type() parses again, hence ltrim and starts_with.)
     const extract = [...pick(text, 'json_extract_string', '__v'), ...pick(json, 'json_extract', '__j')];
     const cols = [...text.map((f, i) => `__v[${i + 1}] AS ${f.alias}`), ...json.map((f, i) => `__j[${i + 1}] AS ${f.alias}`)];
+    // Blank lines stay in the table (kind 5, not counted) so that rowid + 1 is the line number:
+    // numbering rows in SQL (row_number) would make DuckDB read the file on one thread.
     const from = `
-      src AS (SELECT row_number() OVER () AS __n, j AS __line FROM read_csv(${quotePath(src.file.path)}, columns={'j': 'VARCHAR'}, header=false, delim=E'\\x01', quote='', escape='', ${common})),
-      p AS (SELECT __n, __line, CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE FALSE END AS __ok FROM src WHERE __line IS NOT NULL AND trim(__line) <> ''),
-      x AS (SELECT __n, __line, __ok${extract.map((e) => `, ${e}`).join('')} FROM p),
-      r AS (SELECT __n, __line, __ok${cols.map((c) => `, ${c}`).join('')} FROM x)`;
+      src AS (SELECT j AS __line FROM read_csv(${quotePath(src.file.path)}, columns={'j': 'VARCHAR'}, header=false, delim=E'\\x01', quote='', escape='', ${common})),
+      v AS (SELECT __line, COALESCE(json_valid(__line) AND starts_with(ltrim(__line), '{'), FALSE) AS __ok FROM src),
+      p AS (SELECT *, CASE WHEN __ok THEN FALSE WHEN __line IS NULL THEN TRUE ELSE ltrim(__line) = '' END AS __blank FROM v),
+      x AS (SELECT __line, __ok, __blank${extract.map((e) => `, ${e}`).join('')} FROM p),
+      r AS (SELECT __line, __ok, __blank${cols.map((c) => `, ${c}`).join('')} FROM x)`;
     return { from, raw: '__line' };
   }
   const columns = src.columns.map((name, i) => ({ name, alias: `c${i}` }));
@@ -141,8 +145,8 @@ function sourceSql(task: IndexTask, plan: RowPlan, src: BatchSource): { from: st
   const byName = new Map(columns.map((c) => [c.name, c.alias]));
   const cols = plan.fields.map((f) => `${byName.has(f.name) ? byName.get(f.name) : 'CAST(NULL AS VARCHAR)'} AS ${f.alias}`);
   const from = `
-      src AS (SELECT row_number() OVER () AS __n, * FROM read_csv(${quotePath(src.file.path)}, columns={${spec}}, header=false, skip=${skip}, delim=${quoteString(fmt.delimiter)}, ${quote}, null_padding=true, ${common})),
-      r AS (SELECT *, TRUE AS __ok${cols.map((c) => `, ${c}`).join('')} FROM src)`;
+      src AS (SELECT * FROM read_csv(${quotePath(src.file.path)}, columns={${spec}}, header=false, skip=${skip}, delim=${quoteString(fmt.delimiter)}, ${quote}, null_padding=true, ${common})),
+      r AS (SELECT *, TRUE AS __ok, FALSE AS __blank${cols.map((c) => `, ${c}`).join('')} FROM src)`;
   const raw = `json_object(${columns.map((c) => `${quoteString(c.name)}, ${c.alias}`).join(', ')})`;
   return { from, raw: columns.length === 0 ? "'{}'" : raw };
 }
@@ -214,10 +218,10 @@ export function batchSql(task: IndexTask, plan: RowPlan, src: BatchSource): stri
       s AS (SELECT *${comma(transforms.map((x) => `${x.value.sql} AS ${x.alias}`))} FROM ty),
       s2 AS (SELECT *, ${ms} AS __ms FROM s),
       s3 AS (SELECT *,
-        CASE WHEN NOT __ok THEN 1 WHEN __ms IS NULL THEN 2 WHEN __ms < ${ETERNITY.start} OR __ms >= ${ETERNITY.end} THEN 3 ELSE 0 END AS __kind,
+        CASE WHEN __blank THEN 5 WHEN NOT __ok THEN 1 WHEN __ms IS NULL THEN 2 WHEN __ms < ${ETERNITY.start} OR __ms >= ${ETERNITY.end} THEN 3 ELSE 0 END AS __kind,
         CASE WHEN __ok THEN ${errsSql} END AS __errs FROM s2)
-    SELECT __n, __kind, __errs, __ms, __tsraw,
+    SELECT __kind, __errs, __ms, __tsraw,
       (__kind = 0 AND ${inIntervals} AND ${filter}) AS __keep,
-      CASE WHEN __kind <> 0 OR __errs IS NOT NULL THEN CAST(${raw} AS VARCHAR) END AS __raw${comma(plan.dimensions.map(dimCol))}${comma(metricCols)}
+      CASE WHEN __kind BETWEEN 1 AND 4 OR __errs IS NOT NULL THEN CAST(${raw} AS VARCHAR) END AS __raw${comma(plan.dimensions.map(dimCol))}${comma(metricCols)}
     FROM s3`;
 }

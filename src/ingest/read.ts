@@ -36,7 +36,7 @@ export async function readFile(db: DuckSession, task: IndexTask, plan: RowPlan, 
   const rejects = `rejects_${index}`;
   await db.run(batchSql(task, plan, { file, table, rejectsTable: rejects, columns }));
   const [c] = await db.rows(`SELECT
-      count(*) FILTER (WHERE __kind <> 0) AS unparseable,
+      count(*) FILTER (WHERE __kind BETWEEN 1 AND 4) AS unparseable,
       count(*) FILTER (WHERE __kind = 0 AND NOT __keep) AS thrown_away,
       count(*) FILTER (WHERE __keep AND __errs IS NULL) AS processed,
       count(*) FILTER (WHERE __keep AND __errs IS NOT NULL) AS with_error
@@ -54,8 +54,9 @@ export async function readFile(db: DuckSession, task: IndexTask, plan: RowPlan, 
   if (keepEvents > 0 && stats.unparseable + stats.processedWithError > 0) {
     const fmt = task.spec.ioConfig.inputFormat;
     const lineOffset = fmt.type === 'json' ? 0 : fmt.skipHeaderRows + (fmt.findColumnsFromHeader ? 1 : 0);
-    const bad = await db.rows(`SELECT __n, __kind, __raw, __tsraw, __ms, __errs FROM ${quoteIdent(table)}
-      WHERE __kind <> 0 OR (__keep AND __errs IS NOT NULL) ORDER BY __n DESC LIMIT ${keepEvents}`);
+    // The batch table keeps the file's order, so rowid + 1 is the record number.
+    const bad = await db.rows(`SELECT rowid + 1 AS __n, __kind, __raw, __tsraw, __ms, __errs FROM ${quoteIdent(table)}
+      WHERE __kind BETWEEN 1 AND 4 OR (__keep AND __errs IS NOT NULL) ORDER BY rowid DESC LIMIT ${keepEvents}`);
     const rejected = await db.rows(`SELECT line, csv_line FROM ${quoteIdent(rejects)} ORDER BY line DESC LIMIT ${keepEvents}`);
     const rows: BadRow[] = [
       ...bad.map((r) => ({

@@ -52,7 +52,7 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Pro
     const fmt = task.spec.ioConfig.inputFormat;
     let discovered: DiscoveredField[];
     let columnsPerFile: string[][] = files.map(() => []);
-    if (fmt.type === 'json') discovered = await discoverJsonFields(db.conn, files);
+    if (fmt.type === 'json') discovered = await discoverJsonFields(db, files);
     else ({ fields: discovered, perFile: columnsPerFile } = await discoverDelimitedFields(files, fmt));
     const plan = planRows(task, discovered);
     ctx.log('INFO', `Dimensions: [${plan.dimensions.map((d) => `${d.name}:${d.druidType}`).join(', ')}]; metrics: [${plan.metrics.map((m) => m.name).join(', ')}]`);

@@ -13,6 +13,10 @@ import { quoteIdent, quotePath } from './sql-text.js';
  * Rollup and segment files: rows are grouped (when rollup is on), bucketed into segment-granularity
  * time chunks, split into files of at most maxRowsPerSegment rows, each sorted by __time then the
  * dimensions, and written as Parquet in the task's work directory.
+ *
+ * One COPY per file rather than one `COPY ... PARTITION_BY (__chunk)`: measured on 1M rows in 24
+ * hourly chunks (2 cores), 24 COPYs took 690 ms against 800 ms, and the partitioned write did not
+ * keep the rows of a file in __time order.
  */
 
 function aggregate(m: OutputMetric, rollup: boolean): string {
