@@ -61,12 +61,28 @@ async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[
   return out;
 }
 
-async function inlineFile(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+/** An input not yet in reach: http files download only when their turn comes, so counters grow as they arrive. */
+export interface PendingInput {
+  readonly label: string;
+  /** Deleted after reading (downloads); local files are never touched. */
+  readonly temporary: boolean;
+  open(): Promise<InputFile>;
+}
+
+function inlineInput(task: IndexTask, ctx: TaskContext): PendingInput[] {
   const src = task.spec.ioConfig.inputSource;
   if (src.type !== 'inline') return [];
-  const p = path.join(ctx.workDir, `inline.${task.spec.ioConfig.inputFormat.type}`);
-  await fsp.writeFile(p, src.data);
-  return [{ path: p, uri: null, size: Buffer.byteLength(src.data) }];
+  return [
+    {
+      label: 'inline data',
+      temporary: true,
+      open: async () => {
+        const p = path.join(ctx.workDir, `inline.${task.spec.ioConfig.inputFormat.type}`);
+        await fsp.writeFile(p, src.data);
+        return { path: p, uri: null, size: Buffer.byteLength(src.data) };
+      },
+    },
+  ];
 }
 
 async function download(uri: string, index: number, auth: string | null, ctx: TaskContext): Promise<InputFile> {
@@ -95,27 +111,31 @@ async function download(uri: string, index: number, auth: string | null, ctx: Ta
   return { path: target, uri, size: (await fsp.stat(target)).size };
 }
 
-async function httpFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+function httpInputs(task: IndexTask, ctx: TaskContext): PendingInput[] {
   const src = task.spec.ioConfig.inputSource;
   if (src.type !== 'http') return [];
   const auth = src.username !== null ? `Basic ${Buffer.from(`${src.username}:${src.password ?? ''}`).toString('base64')}` : null;
-  const out: InputFile[] = [];
-  for (const [i, uri] of src.uris.entries()) {
-    const started = Date.now();
-    out.push(await download(uri, i, auth, ctx));
-    ctx.log('INFO', `Downloaded [${uri}]: ${out[out.length - 1].size} bytes in ${Date.now() - started} ms`);
-  }
-  return out;
+  return src.uris.map((uri, i) => ({
+    label: uri,
+    temporary: true,
+    open: async () => {
+      const started = Date.now();
+      const file = await download(uri, i, auth, ctx);
+      ctx.log('INFO', `Downloaded [${uri}]: ${file.size} bytes in ${Date.now() - started} ms`);
+      return file;
+    },
+  }));
 }
 
-/** Finds (local), writes (inline) or downloads (http) every input file into reach of DuckDB. */
-export async function resolveInputFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
+/** Every input of the task, in order; local files are found now (an empty match fails at once). */
+export async function listInputs(task: IndexTask, ctx: TaskContext): Promise<PendingInput[]> {
   validateInputAccess(task, ctx.allowedInputDirs, ctx.allowedHttpProtocols);
-  const files = [...(await localFiles(task, ctx)), ...(await inlineFile(task, ctx)), ...(await httpFiles(task, ctx))];
-  if (files.length === 0) {
+  const local = (await localFiles(task, ctx)).map((f) => ({ label: f.uri ?? f.path, temporary: false, open: async () => f }));
+  const inputs = [...local, ...inlineInput(task, ctx), ...httpInputs(task, ctx)];
+  if (inputs.length === 0) {
     const src = task.spec.ioConfig.inputSource;
     const where = src.type === 'local' ? `baseDir [${src.baseDir}] with filter [${src.filter}]` : src.type;
     throw failure(`No input files found for ${where}`);
   }
-  return files;
+  return inputs;
 }

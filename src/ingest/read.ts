@@ -32,6 +32,10 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export async function readFile(db: DuckSession, task: IndexTask, plan: RowPlan, file: InputFile, columns: readonly string[], index: number, keepEvents: number): Promise<BatchResult> {
+  if (task.spec.ioConfig.inputFormat.type !== 'json' && columns.length === 0) {
+    // A delimited file without even a header row has nothing to read.
+    return { stats: { processed: 0, processedBytes: file.size, processedWithError: 0, thrownAway: 0, unparseable: 0 }, events: [] };
+  }
   const table = `batch_${index}`;
   const rejects = `rejects_${index}`;
   await db.run(batchSql(task, plan, { file, table, rejectsTable: rejects, columns }));

@@ -1,11 +1,12 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Interval, PublishRequest } from '../core/types.js';
 import { GroveError } from '../errors/catalogue.js';
 import type { TaskContext } from '../tasks/task-context.js';
-import { discoverDelimitedFields, discoverJsonFields } from './discover.js';
+import { delimitedColumns, discoverDelimitedFields, discoverJsonFields } from './discover.js';
 import { abortError, openDuckSession } from './duck.js';
-import { resolveInputFiles } from './input.js';
-import { planRows, type DiscoveredField } from './plan.js';
+import { listInputs, type InputFile } from './input.js';
+import { planRows } from './plan.js';
 import { createRowsTable, readFile, ROWS_TABLE } from './read.js';
 import { buildIngestionReport, buildLiveReport, MovingAverages, zeroRowStats, type IngestionState, type ParseExceptionReport, type RowStats } from './report.js';
 import { rollupAndBucket, writeSegments } from './segments.js';
@@ -47,26 +48,34 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Pro
 
   const db = await openDuckSession(ctx.workDir, ctx.signal);
   try {
-    const files = await resolveInputFiles(task, ctx);
-    ctx.log('INFO', `Reading ${files.length} input file(s), ${files.reduce((s, f) => s + f.size, 0)} bytes`);
+    const inputs = await listInputs(task, ctx);
+    ctx.log('INFO', `Reading ${inputs.length} input(s)`);
+    const opened: Array<InputFile | undefined> = [];
+    // Schemaless dimensions come from every file, so all of them are fetched first; otherwise the
+    // first file is enough (it only tells JSON numbers from text) and the rest arrive in turn.
+    const dims = task.spec.dataSchema.dimensionsSpec;
+    const fullDiscovery = dims.dimensions.length === 0 || dims.useSchemaDiscovery || dims.includeAllDimensions;
+    for (let i = 0; i < (fullDiscovery ? inputs.length : 1); i++) opened[i] = await inputs[i].open();
+    const sample = opened.filter((f): f is InputFile => f !== undefined);
     const fmt = task.spec.ioConfig.inputFormat;
-    let discovered: DiscoveredField[];
-    let columnsPerFile: string[][] = files.map(() => []);
-    if (fmt.type === 'json') discovered = await discoverJsonFields(db, files);
-    else ({ fields: discovered, perFile: columnsPerFile } = await discoverDelimitedFields(files, fmt));
+    const discovered = fmt.type === 'json' ? await discoverJsonFields(db, sample) : (await discoverDelimitedFields(sample, fmt)).fields;
     const plan = planRows(task, discovered);
     ctx.log('INFO', `Dimensions: [${plan.dimensions.map((d) => `${d.name}:${d.druidType}`).join(', ')}]; metrics: [${plan.metrics.map((m) => m.name).join(', ')}]`);
     await createRowsTable(db, plan);
 
-    for (const [i, file] of files.entries()) {
+    for (const [i, input] of inputs.entries()) {
       if (ctx.signal.aborted) throw abortError(ctx.signal);
+      const file = opened[i] ?? (await input.open());
+      opened[i] = undefined;
       const t0 = Date.now();
-      const batch = await readFile(db, task, plan, file, columnsPerFile[i], i, eventsToRead);
+      const columns = fmt.type === 'json' ? [] : await delimitedColumns(file, fmt);
+      const batch = await readFile(db, task, plan, file, columns, i, eventsToRead);
+      if (input.temporary) await fs.rm(file.path, { force: true });
       for (const k of Object.keys(totals) as (keyof RowStats)[]) totals[k] += batch.stats[k];
       if (tc.logParseExceptions) for (const e of batch.events) ctx.log('ERROR', `Encountered parse exception: ${e.details.join('; ')}`);
       saved = [...batch.events, ...saved].slice(0, keep);
       const s = batch.stats;
-      ctx.log('INFO', `Read [${file.uri ?? 'inline data'}] in ${Date.now() - t0} ms: processed=${s.processed} processedWithError=${s.processedWithError} thrownAway=${s.thrownAway} unparseable=${s.unparseable} bytes=${s.processedBytes}`);
+      ctx.log('INFO', `Read [${input.label}] in ${Date.now() - t0} ms: processed=${s.processed} processedWithError=${s.processedWithError} thrownAway=${s.thrownAway} unparseable=${s.unparseable} bytes=${s.processedBytes}`);
       live();
       if (totals.unparseable + totals.processedWithError > tc.maxParseExceptions) {
         throw new GroveError('runtimeFailure', `Max parse exceptions[${tc.maxParseExceptions}] exceeded`);

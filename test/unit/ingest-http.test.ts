@@ -11,6 +11,10 @@ import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest
 let server: http.Server;
 let base = '';
 const seenAuth: Array<string | undefined> = [];
+let releaseHeld: () => void = () => undefined;
+const held = new Promise<void>((resolve) => {
+  releaseHeld = resolve;
+});
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -24,6 +28,9 @@ beforeAll(async () => {
         return;
       }
       res.writeHead(200).end('{"time":"2020-01-01T00:00:00Z","channel":"#p","page":"x"}\n');
+    } else if (req.url === '/held.json') {
+      // Answers only once the test has seen the first file's counters.
+      void held.then(() => res.writeHead(200).end('{"time":"2015-09-12T05:00:00Z","channel":"#held","page":"h"}\n'));
     } else res.writeHead(404, 'Not Found').end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,6 +54,21 @@ describe('http input source', () => {
     const task = parseIndexTask(httpSpec({ uris: [`${base}/private.json`], httpAuthenticationUsername: 'druid', httpAuthenticationPassword: { type: 'default', password: 's3cret' } }));
     const publish = await runNativeIndexTask(task, ctx);
     expect(publish.segments).toHaveLength(1);
+  });
+
+  it('reports the first file\'s counters before the second file has arrived', async () => {
+    const processedSeen: number[] = [];
+    const ctx = fakeContext();
+    const report = ctx.report;
+    (ctx as { report: (r: unknown) => void }).report = (r: unknown) => {
+      report(r);
+      const totals = (r as any).ingestionStatsAndErrors.payload.rowStats.totals?.buildSegments;
+      if (totals) processedSeen.push(totals.processed);
+      if (totals?.processed === 8) releaseHeld();
+    };
+    const publish = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: [`${base}/wiki.json.gz`, `${base}/held.json`] })), ctx);
+    expect(processedSeen).toEqual([0, 8, 9]);
+    expect(publish.segments.reduce((n, s) => n + s.numRows, 0)).toBe(9);
   });
 
   it('fails naming the URI and the status', async () => {

@@ -278,6 +278,17 @@ describe('schema discovery', () => {
   });
 });
 
+describe('empty input', () => {
+  it('succeeds with no segments when the data has no rows', async () => {
+    for (const inputFormat of [{ type: 'json' }, { type: 'csv', findColumnsFromHeader: true }]) {
+      const { publish, ctx, final } = await run({ spec: { ioConfig: { inputSource: { type: 'inline', data: '' }, inputFormat } } });
+      expect(publish.segments).toEqual([]);
+      expect(ctx.lockCalls).toEqual([]);
+      expect(final.rowStats.buildSegments.processed).toBe(0);
+    }
+  });
+});
+
 describe('failures and shutdown', () => {
   it('fails clearly when nothing matches the filter', async () => {
     await expect(run({ spec: { ioConfig: { inputSource: { type: 'local', baseDir: FIXTURES, filter: '*.parquet' } } } })).rejects.toThrow(
