@@ -31,6 +31,19 @@ async function statFile(p: string, what: string): Promise<number> {
   }
 }
 
+/**
+ * DuckDB expands glob characters in file paths, which could reach files never checked above; a
+ * file whose name has them is read through a plainly named link in the work directory.
+ */
+async function globSafe(real: string, index: number, ctx: TaskContext): Promise<string> {
+  if (!/[*?[\]{}]/.test(real)) return real;
+  const dir = path.join(ctx.workDir, 'links');
+  await fsp.mkdir(dir, { recursive: true });
+  const link = path.join(dir, `${index}_${path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_')}`);
+  await fsp.symlink(real, link);
+  return link;
+}
+
 async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
   const src = task.spec.ioConfig.inputSource;
   if (src.type !== 'local') return [];
@@ -56,7 +69,8 @@ async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[
     if (!allowed.some((d) => real === d || real.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) {
       throw new GroveError('forbiddenPath', `input file [${p}] is outside the directories Grove may read input from`);
     }
-    out.push({ path: p, uri: pathToFileURL(p).href.replace(/^file:\/\/\//, 'file:/'), size: await statFile(p, 'input file') });
+    const size = await statFile(p, 'input file');
+    out.push({ path: await globSafe(real, out.length, ctx), uri: pathToFileURL(p).href.replace(/^file:\/\/\//, 'file:/'), size });
   }
   return out;
 }

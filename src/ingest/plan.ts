@@ -116,7 +116,8 @@ export function planRows(task: IndexTask, discovered: readonly DiscoveredField[]
   for (const m of ds.metricsSpec) if (m.fieldName) needed.add(m.fieldName);
   for (const t of ds.transformSpec.transforms) identifiersOf(t.ast, needed);
   if (ds.transformSpec.filter) for (const c of filterColumns(ds.transformSpec.filter)) if (!transforms.has(c)) needed.add(c);
-  needed.delete('__time');
+  // `__time` in an expression is the row timestamp, not an input field, unless the input names it so.
+  if (ds.timestampSpec.column !== '__time') needed.delete('__time');
 
   // JSON numbers stay numbers for transforms, filters and metrics, as in Druid's parsed rows; the
   // detected type (consistent over DuckDB's sample) stands in for each value's own JSON type.

@@ -4,7 +4,7 @@ import type { Interval, PublishRequest } from '../core/types.js';
 import { GroveError } from '../errors/catalogue.js';
 import type { TaskContext } from '../tasks/task-context.js';
 import { delimitedColumns, discoverDelimitedFields, discoverJsonFields } from './discover.js';
-import { abortError, openDuckSession } from './duck.js';
+import { abortError, openDuckSession, type DuckSession } from './duck.js';
 import { listInputs, type InputFile } from './input.js';
 import { planRows } from './plan.js';
 import { createRowsTable, readFile, ROWS_TABLE } from './read.js';
@@ -46,8 +46,9 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Pro
   };
   live();
 
-  const db = await openDuckSession(ctx.workDir, ctx.signal);
+  let session: DuckSession | undefined;
   try {
+    const db = (session = await openDuckSession(ctx.workDir, ctx.signal));
     const inputs = await listInputs(task, ctx);
     ctx.log('INFO', `Reading ${inputs.length} input(s)`);
     const opened: Array<InputFile | undefined> = [];
@@ -109,6 +110,6 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Pro
     ctx.report(buildIngestionReport(ctx.taskId, { state, rowStats: totals, unparseableEvents: events(), errorMsg, context }));
     throw e;
   } finally {
-    db.close();
+    session?.close();
   }
 }

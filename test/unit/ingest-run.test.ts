@@ -192,6 +192,27 @@ describe('CSV, TSV and inline input', () => {
   });
 });
 
+describe('awkward names', () => {
+  it('reads odd field names, a __time column, and file names DuckDB would glob', async () => {
+    const ctx = fakeContext();
+    const dir = path.join(ctx.workDir, 'in');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'd*.json'), '{"__time":1442016000000,"odd/name":"a","we\\"ird":"b","t~x":"c","d.x":"e"}\n');
+    fs.writeFileSync(path.join(dir, 'decoy.json'), '{"__time":1442016000000,"odd/name":"DECOY"}\n');
+    const { publish } = await run(
+      {
+        spec: {
+          dataSchema: { timestampSpec: { column: '__time', format: 'millis' }, dimensionsSpec: { dimensions: ['odd/name', 'we"ird', 't~x', 'd.x'] } },
+          ioConfig: { inputSource: { type: 'local', baseDir: undefined, filter: undefined, files: [path.join(dir, 'd*.json')] } },
+        },
+      },
+      ctx,
+    );
+    const { rows } = await readParquet(publish.segments[0].localPath);
+    expect(rows).toEqual([{ __time: '2015-09-12 00:00:00', 'odd/name': 'a', 'we"ird': 'b', 't~x': 'c', 'd.x': 'e' }]);
+  });
+});
+
 describe('schema discovery', () => {
   const nested = { inputSource: { type: 'local', baseDir: FIXTURES, filter: 'nested.json' } };
   it('discovers typed columns with useSchemaDiscovery', async () => {
