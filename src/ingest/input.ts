@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { GroveError } from '../errors/catalogue.js';
 import type { TaskContext } from '../tasks/task-context.js';
+import { abortError } from './duck.js';
 import { listMatchingFiles } from './glob.js';
 import type { IndexTask } from './spec-types.js';
 import { validateInputAccess } from './spec.js';
@@ -109,7 +110,7 @@ async function download(uri: string, index: number, auth: string | null, ctx: Ta
   try {
     res = await fetch(uri, { signal: ctx.signal, headers: auth ? { authorization: auth } : {} });
   } catch (e) {
-    if (ctx.signal.aborted) throw e;
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
     throw failure(`Failed to fetch input [${uri}]: ${(e as Error).message}`, e);
   }
   if (!res.ok || !res.body) {
@@ -119,7 +120,7 @@ async function download(uri: string, index: number, auth: string | null, ctx: Ta
   try {
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(target), { signal: ctx.signal });
   } catch (e) {
-    if (ctx.signal.aborted) throw e;
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
     throw failure(`Failed to read input [${uri}]: ${(e as Error).message}`, e);
   }
   return { path: target, uri, size: (await fsp.stat(target)).size };

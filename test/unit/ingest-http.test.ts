@@ -31,12 +31,21 @@ beforeAll(async () => {
     } else if (req.url === '/held.json') {
       // Answers only once the test has seen the first file's counters.
       void held.then(() => res.writeHead(200).end('{"time":"2015-09-12T05:00:00Z","channel":"#held","page":"h"}\n'));
+    } else if (req.url === '/never.json') {
+      res.writeHead(200);
+      res.write('{"time":"2015-09-12T05:00:00Z"');
     } else res.writeHead(404, 'Not Found').end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 const httpSpec = (source: Record<string, unknown>) => baseSpec({ spec: { ioConfig: { inputSource: { type: 'http', baseDir: undefined, filter: undefined, ...source } } } });
 
@@ -75,6 +84,16 @@ describe('http input source', () => {
     const err = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: [`${base}/missing.json`] })), fakeContext()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GroveError);
     expect((err as GroveError).message).toBe(`Failed to fetch input [${base}/missing.json]: HTTP 404 Not Found`);
+  });
+
+  it('stops a download in progress when shut down', async () => {
+    const ctx = fakeContext();
+    setTimeout(() => ctx.controller.abort(new Error('Shutdown request from user')), 200);
+    const started = Date.now();
+    const err = await runNativeIndexTask(parseIndexTask(httpSpec({ uris: [`${base}/never.json`] })), ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GroveError);
+    expect(err).toMatchObject({ code: 'canceled', message: 'Shutdown request from user' });
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('fails naming the URI when the server is unreachable', async () => {
