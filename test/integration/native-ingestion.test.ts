@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeldInput } from '../helpers/held-input.js';
-import { BACKENDS, TestServer } from '../helpers/server.js';
+import { BACKENDS, TestServer, waitFor } from '../helpers/server.js';
 import { httpSpec, inlineSpec } from '../helpers/specs.js';
 
 const DAY1 = '2021-03-01/2021-03-02';
@@ -119,5 +121,53 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     expect(await s.sql('SELECT COUNT(*) AS c, SUM(n) AS total FROM parts_ds')).toEqual([{ c: 25, total: 300 }]);
     const log = await (await s.get(`/druid/indexer/v1/task/${(await s.json('/druid/indexer/v1/tasks?datasource=parts_ds'))[0].id}/log`)).text();
     expect(log).toContain('Published 3 segment(s)');
+  });
+});
+
+describe.each(BACKENDS)('live reports and shutdown of ingestion on %s', (backend) => {
+  let s: TestServer;
+  let input: HeldInput;
+
+  beforeAll(async () => {
+    input = await HeldInput.start();
+    s = await TestServer.start({ backend, capacity: 2 });
+  });
+  afterAll(async () => {
+    await s?.close();
+    await input?.close();
+  });
+
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ ts: `2021-03-01T00:00:${String(i).padStart(2, '0')}Z`, page: 'p', n: i }));
+
+  it('shows totals of the files read so far while the task is still running', async () => {
+    const id = await s.submit(httpSpec('live_ds', [input.serve('live1.json', rows(7)), input.serve('live2.json', rows(5), true)], ['2021-03-01/2021-03-02']));
+    const live = await waitFor(async () => {
+      const r = await s.get(`/druid/indexer/v1/task/${id}/reports`);
+      if (r.status !== 200) return undefined;
+      const p = (await r.json()).ingestionStatsAndErrors.payload;
+      return p.rowStats?.totals?.buildSegments?.processed === 7 ? p : undefined;
+    }, 15_000, 'live totals after the first file');
+    expect(live.ingestionState).toBe('BUILD_SEGMENTS');
+    expect(live.rowStats.movingAverages.buildSegments['1m']).toBeDefined();
+    expect((await s.status(id)).statusCode).toBe('RUNNING');
+    input.release('live2.json');
+    expect((await s.waitForCompletion(id)).statusCode).toBe('SUCCESS');
+    const final = (await s.json(`/druid/indexer/v1/task/${id}/reports`)).ingestionStatsAndErrors.payload;
+    expect(final.ingestionState).toBe('COMPLETED');
+    expect(final.rowStats.buildSegments.processed).toBe(12);
+  });
+
+  it('shutting down an ingestion task mid-input publishes nothing and leaves no scratch files', async () => {
+    const id = await s.submit(httpSpec('cancel_ds', [input.serve('c1.json', rows(3)), input.serve('c2.json', rows(3), true)]));
+    await waitFor(async () => (input.requests('c2.json') > 0 ? true : undefined), 15_000, 'second file requested');
+    const t0 = Date.now();
+    expect((await s.post(`/druid/indexer/v1/task/${id}/shutdown`)).status).toBe(200);
+    const final = await s.waitForCompletion(id, 5000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(final).toMatchObject({ statusCode: 'FAILED', errorMsg: 'Shutdown request from user' });
+    expect((await s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) AS c FROM cancel_ds' })).status).toBe(400);
+    expect(fs.existsSync(path.join(s.dataDir, 'tmp', id))).toBe(false);
+    expect(fs.existsSync(path.join(s.dataDir, 'segments', 'cancel_ds'))).toBe(false);
+    input.release('c2.json');
   });
 });
