@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { generateWithProgress, type DataFormat } from './generate.js';
 import { GROVE_CLI, runGroveCli, startGroveProcess, type GroveProcess } from './grove-process.js';
 import { fmtMs, table } from './harness.js';
-import { completeTaskList, ingestionVsBaseline, submitToRunning } from './parts.js';
+import { completeTaskList, ingestionVsBaseline, rawCompleteTaskRead, submitToRunning } from './parts.js';
 
 /**
  * `npm run bench`: (a) native ingestion vs DuckDB's own COPY, (b) submit-to-running latency,
@@ -148,6 +148,10 @@ async function main(): Promise<void> {
       results.c = c;
       rows.push(['c', `GET tasks?state=complete, ${seeded} seeded (${c.returned} returned) median`, fmtMs(c.latencyMs.median)]);
       rows.push(['c', 'GET tasks?state=complete p99', fmtMs(c.latencyMs.p99)]);
+      const raw = await rawCompleteTaskRead(path.join(dataDir, 'metadata.sqlite'), 20);
+      results.cBaseline = raw;
+      rows.push(['c', 'raw SQLite SELECT of the same rows + JSON.stringify, median', fmtMs(raw.median)]);
+      rows.push(['c', 'ratio API / raw store read', `${(c.latencyMs.median / raw.median).toFixed(2)}x`]);
     }
   } catch (e) {
     results.error = (e as Error).message;

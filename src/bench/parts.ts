@@ -135,3 +135,19 @@ export async function completeTaskList(url: string, seeded: number, repeat: numb
   );
   return { seeded, returned, responseBytes, latencyMs: summarize(samples) };
 }
+
+/**
+ * Baseline for (c): the same completed-task rows read straight from the SQLite file and serialised
+ * to JSON in this process, so the ratio shows what the HTTP API adds over the raw store read.
+ */
+export async function rawCompleteTaskRead(sqliteFile: string, repeat: number): Promise<Summary> {
+  const { default: SQLite } = await import('better-sqlite3');
+  const db = new SQLite(sqliteFile, { readonly: true });
+  try {
+    const stmt = db.prepare("SELECT * FROM tasks WHERE status <> 'RUNNING' ORDER BY created_ms DESC, id DESC");
+    const samples = await measure(async () => JSON.stringify(stmt.all()), repeat, 3);
+    return summarize(samples);
+  } finally {
+    db.close();
+  }
+}
