@@ -24,7 +24,7 @@ export interface DescribeOptions {
   readonly allowedHttpProtocols: readonly string[];
 }
 
-const TASK_ID = /^[A-Za-z0-9._:\-]{1,255}$/;
+const TASK_ID = /^[A-Za-z0-9._:-]{1,255}$/;
 
 function checkId(id: unknown): string | undefined {
   if (id === undefined || id === null) return undefined;
