@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Interval, LockType } from '../core/types.js';
 import { invalidInput } from '../errors/catalogue.js';
+import { isSafeTaskId } from './paths.js';
 import { defaultTaskId, lockRequirement, parseIndexTask, taskPayload, validateInputAccess } from '../ingest/spec.js';
 
 /**
@@ -24,12 +25,11 @@ export interface DescribeOptions {
   readonly allowedHttpProtocols: readonly string[];
 }
 
-const TASK_ID = /^[A-Za-z0-9._:-]{1,255}$/;
 
 function checkId(id: unknown): string | undefined {
   if (id === undefined || id === null) return undefined;
-  if (typeof id !== 'string' || !TASK_ID.test(id)) {
-    throw invalidInput(`Invalid value for field [id]: task id must be 1-255 characters of letters, digits, '.', '_', ':' or '-'`);
+  if (typeof id !== 'string' || !isSafeTaskId(id)) {
+    throw invalidInput(`Invalid value for field [id]: task id must be 1-255 characters without '/', must not start with '.' and must not have leading or trailing spaces`);
   }
   return id;
 }

@@ -10,14 +10,26 @@ export interface DataPaths {
   workDir(taskId: string): string;
 }
 
-// Task ids may contain ':' (ISO times) which is fine on POSIX file systems; '/' is refused on submit.
+/**
+ * Task ids become directory names, so they must not be able to climb out of the data directory:
+ * no '/', and no leading '.' (Druid's IdUtils refuses the same). ':' from ISO times is fine on POSIX.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
+export const TASK_ID_PATTERN = /^(?!\.)[^/\u0000]{1,255}$/u;
+export const isSafeTaskId = (id: string): boolean => TASK_ID_PATTERN.test(id) && id.trim() === id && id !== '';
+
+function checked(id: string): string {
+  if (!isSafeTaskId(id)) throw new Error(`internal: unsafe task id [${id}] reached the file layout`);
+  return id;
+}
+
 export function dataPaths(dataDir: string): DataPaths {
   return {
     root: dataDir,
     deepStorage: path.join(dataDir, 'segments'),
-    taskDir: (id) => path.join(dataDir, 'tasks', id),
-    logFile: (id) => path.join(dataDir, 'tasks', id, 'log'),
-    reportFile: (id) => path.join(dataDir, 'tasks', id, 'report.json'),
-    workDir: (id) => path.join(dataDir, 'tmp', id),
+    taskDir: (id) => path.join(dataDir, 'tasks', checked(id)),
+    logFile: (id) => path.join(dataDir, 'tasks', checked(id), 'log'),
+    reportFile: (id) => path.join(dataDir, 'tasks', checked(id), 'report.json'),
+    workDir: (id) => path.join(dataDir, 'tmp', checked(id)),
   };
 }

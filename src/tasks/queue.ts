@@ -209,7 +209,16 @@ export class TaskQueue {
     for (const t of this.#ordered('WAITING')) {
       const lock = t.desc.lock;
       if (lock !== null && lock.intervals !== null) {
-        const granted = await this.#tryLock(t.desc, lock.intervals, lock.type);
+        let granted: ReadonlyMap<string, string> | null;
+        try {
+          granted = await this.#tryLock(t.desc, lock.intervals, lock.type);
+        } catch (e) {
+          // A lock that can never be granted (e.g. an append across granularities) fails this task
+          // alone; the rest of the queue goes on.
+          t.ending = true;
+          await this.#end(t, 'FAILED', (e as Error).message);
+          continue;
+        }
         if (granted === null) continue;
       }
       t.runnerState = 'PENDING';

@@ -170,6 +170,8 @@ describe.each(BACKENDS)('Tasks API on %s', (backend) => {
       [{ type: 'hadoop_index' }, 'application/json', 400, /hadoop_index/],
       [{ type: 'index_parallel', spec: {} }, 'application/json', 400, /dataSchema/],
       [inlineSpec('', [{ ts: '2020-01-01', page: 'a' }]), 'application/json', 400, /dataSource/],
+      [{ ...noop(0), id: '..' }, 'application/json', 400, /must not start with '\.'/],
+      [{ ...noop(0), id: 'a/b' }, 'application/json', 400, /without '\/'/],
       [{ ...inlineSpec('ok_ds', []), spec: { ...inlineSpec('ok_ds', []).spec, ioConfig: { type: 'index_parallel', inputSource: { type: 'local', baseDir: '/etc', filter: 'passwd' }, inputFormat: { type: 'json' } } } }, 'application/json', 403, /\/etc/],
     ];
     for (const [body, ct, status, message] of cases) {
@@ -179,5 +181,12 @@ describe.each(BACKENDS)('Tasks API on %s', (backend) => {
       expect(err.error, JSON.stringify(body)).toMatch(message);
     }
     expect((await s.json('/druid/indexer/v1/tasks')).length).toBe(before);
+  });
+
+  it('never serves files outside the task directories', async () => {
+    for (const p of ['..%2F..%2F..%2Fetc/log', '..%2Fmetadata.sqlite/log', '..%2F..%2Ftasks%2F' + seedTask + '/reports']) {
+      const r = await s.get(`/druid/indexer/v1/task/${p}`);
+      expect(r.status, p).toBe(404);
+    }
   });
 });

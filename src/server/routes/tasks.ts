@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { GroveError } from '../../errors/catalogue.js';
 import { describeTask } from '../../tasks/kinds.js';
+import { isSafeTaskId } from '../../tasks/paths.js';
 import { activeStatus, completeStatus, shortStatus, type TaskStatusPlus } from '../../tasks/status.js';
 import { getTask, getTasks, listCompleteTasks } from '../../store/tasks.js';
 import { parseUnderscoreInterval, parseInterval } from '../../time/interval.js';
@@ -113,7 +114,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     if (!/^-?\d+$/.test(raw)) {
       return reply.code(400).type('text/plain; charset=UTF-8').send(`Invalid value for parameter [offset]: [${raw}] is not an integer`);
     }
-    const stream = readLog(s.paths.logFile(req.params.id), Number(raw));
+    const stream = isSafeTaskId(req.params.id) ? readLog(s.paths.logFile(req.params.id), Number(raw)) : undefined;
     if (!stream) {
       return reply.code(404).type('text/plain; charset=UTF-8')
         .send('No log was found for this task. The task may not exist, or it may not have begun running yet.');
@@ -124,8 +125,8 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
   app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/reports', async (req, reply) => {
     const active = s.queue.get(req.params.id);
     if (active?.liveReport !== undefined) return active.liveReport;
-    const file = s.paths.reportFile(req.params.id);
-    if (!active && fs.existsSync(file)) return reply.type('application/json').send(fs.readFileSync(file));
+    const file = isSafeTaskId(req.params.id) ? s.paths.reportFile(req.params.id) : undefined;
+    if (!active && file !== undefined && fs.existsSync(file)) return reply.type('application/json').send(fs.readFileSync(file));
     return reply.code(404).type('text/plain; charset=UTF-8')
       .send('No task reports were found for this task. The task may not exist, or it may not have completed yet.');
   });
