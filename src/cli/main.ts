@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, resolveConfig } from '../config/config.js';
 import { startGrove } from '../service.js';
 import { seedCompletedTasks } from './seed-tasks.js';
+import { registerSqlCommand } from './sql.js';
 
 const program = new Command();
 program.name('grove').description('Grove: a data task service speaking Druid\'s Tasks and SQL APIs');
@@ -59,5 +60,7 @@ withSettings(program.command('seed-tasks').description('insert N completed noop 
     const n = await seedCompletedTasks(config(opts), Number(opts.count));
     process.stdout.write(`inserted ${n} completed tasks\n`);
   });
+
+registerSqlCommand(program);
 
 await program.parseAsync();
