@@ -7,14 +7,19 @@ import { generateWithProgress, type DataFormat } from './generate.js';
 import { GROVE_CLI, runGroveCli, startGroveProcess, type GroveProcess } from './grove-process.js';
 import { fmtMs, table } from './harness.js';
 import { completeTaskList, ingestionVsBaseline, rawCompleteTaskRead, submitToRunning } from './parts.js';
+import { sqlIngestion, sqlIngestionRows } from './sql-ingest.js';
 
 /**
  * `npm run bench`: (a) native ingestion vs DuckDB's own COPY, (b) submit-to-running latency,
- * (c) the complete-task list over 10,000 completed tasks. Results go to bench-out/results.json.
+ * (c) the complete-task list over 10,000 completed tasks, (d) SQL-based (MSQ) INSERT and REPLACE vs
+ * DuckDB's COPY. Results go to bench-out/results.json.
  */
 
 const GENERATOR_VERSION = 1;
-type Part = 'a' | 'b' | 'c';
+type Part = 'a' | 'b' | 'c' | 'd';
+const PARTS: readonly Part[] = ['a', 'b', 'c', 'd'];
+/** Part d runs maxNumTasks 3: a controller and two workers at once. */
+const SQL_MIN_CAPACITY = 3;
 
 interface Options {
   rows: number;
@@ -37,7 +42,7 @@ function parseOptions(): Options {
     .option('--days <d>', 'days the rows spread over (one DAY segment each)', '7')
     .option('--seed <s>', 'generator seed', '1')
     .option('--format <f>', 'json or csv', 'json')
-    .option('--only <parts>', 'comma-separated subset of a,b,c', 'a,b,c')
+    .option('--only <parts>', 'comma-separated subset of a,b,c,d', 'a,b,c,d')
     .option('--out <dir>', 'output directory', 'bench-out')
     .option('--repeat <n>', 'ingestion and baseline runs (median reported)', '1')
     .option('--latency-tasks <n>', 'inline tasks for the latency probe', '200')
@@ -51,7 +56,10 @@ function parseOptions(): Options {
     return n;
   };
   const only = new Set(String(o.only).split(',').map((s) => s.trim()).filter((s) => s !== ''));
-  for (const p of only) if (!['a', 'b', 'c'].includes(p)) program.error(`--only takes a, b and c, got ${p}`);
+  for (const p of only) if (!PARTS.includes(p as Part)) program.error(`--only takes a, b, c and d, got ${p}`);
+  if (only.has('d') && Number(o.workerCapacity) < SQL_MIN_CAPACITY) {
+    process.stdout.write(`(d) needs ${SQL_MIN_CAPACITY} task slots: running Grove with --worker-capacity ${SQL_MIN_CAPACITY}\n`);
+  }
   if (o.format !== 'json' && o.format !== 'csv') program.error('--format must be json or csv');
   return {
     rows: int('rows', 1),
@@ -63,7 +71,7 @@ function parseOptions(): Options {
     repeat: int('repeat', 1),
     latencyTasks: int('latencyTasks', 1),
     seedTasks: int('seedTasks', 1),
-    workerCapacity: int('workerCapacity', 2),
+    workerCapacity: Math.max(int('workerCapacity', 2), only.has('d') ? SQL_MIN_CAPACITY : 0),
     keep: o.keep === true,
   };
 }
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
     options: { ...o, only: [...o.only] },
   };
   const rows: string[][] = [];
-  const input = o.only.has('a') ? await ensureInput(o) : undefined;
+  const input = o.only.has('a') || o.only.has('d') ? await ensureInput(o) : undefined;
   if (!existsSync(GROVE_CLI)) throw new Error(`${GROVE_CLI} not found: run npm run build first`);
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'grove-bench-'));
@@ -125,7 +133,7 @@ async function main(): Promise<void> {
       logFile: path.join(o.out, 'grove-server.log'),
     });
     process.stdout.write(`Grove is up at ${grove.url} (data dir ${dataDir})\n`);
-    if (input) {
+    if (input && o.only.has('a')) {
       process.stdout.write(`(a) ingesting ${o.rows} rows, then the DuckDB baseline...\n`);
       const a = await ingestionVsBaseline(grove.url, input, o.repeat, o.workerCapacity);
       results.a = a;
@@ -133,6 +141,13 @@ async function main(): Promise<void> {
       rows.push(['a', 'DuckDB COPY read_json -> Parquet, fresh instance', fmtMs(a.duckdbMs.median)]);
       rows.push(['a', 'ratio Grove / DuckDB', `${a.ratio.toFixed(2)}x`]);
       rows.push(['a', 'rows counted back through /druid/v2/sql', a.rowsQueried === null ? 'n/a' : String(a.rowsQueried)]);
+    }
+    if (input && o.only.has('d')) {
+      process.stdout.write(`(d) SQL INSERT (maxNumTasks 2, 3) and REPLACE of ${o.rows} rows, then the DuckDB baseline...\n`);
+      const d = await sqlIngestion(grove.url, input, o.repeat);
+      results.d = d;
+      if ('skipped' in d) process.stdout.write(`(d) skipped: ${d.skipped}\n`);
+      rows.push(...sqlIngestionRows(d, o.repeat));
     }
     if (o.only.has('b')) {
       process.stdout.write(`(b) ${o.latencyTasks} inline tasks...\n`);

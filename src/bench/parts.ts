@@ -16,7 +16,7 @@ export interface IngestResult {
   readonly rowsQueried: number | null;
 }
 
-async function countRows(url: string, dataSource: string): Promise<number | null> {
+export async function countRows(url: string, dataSource: string): Promise<number | null> {
   try {
     const res = await fetch(`${url}/druid/v2/sql`, {
       method: 'POST',
