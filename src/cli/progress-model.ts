@@ -171,6 +171,7 @@ export interface JobSummary {
 /** Druid task status fields the summary falls back on when the report is missing (e.g. a failure at start-up). */
 export interface TaskStatusLike {
   readonly statusCode?: string;
+  readonly runnerStatusCode?: string;
   readonly duration?: number;
   readonly errorMsg?: string | null;
 }

@@ -62,9 +62,12 @@ export async function runSql(req: SqlRequest, io: SqlIo): Promise<number> {
     let unknown = 0;
     let status: TaskStatusLike | null = null;
     let reports: unknown = null;
+    let lastWhere: string | null = null;
     while (!stopped) {
       try {
-        [status, reports] = await Promise.all([getTaskStatus(req.url, taskId), getTaskReports(req.url, taskId)]);
+        // Status first: a report read after a finished status is the final one.
+        status = await getTaskStatus(req.url, taskId);
+        reports = await getTaskReports(req.url, taskId);
         failures = 0;
       } catch (e) {
         if (++failures >= MAX_POLL_FAILURES) throw e;
@@ -72,16 +75,17 @@ export async function runSql(req: SqlRequest, io: SqlIo): Promise<number> {
         continue;
       }
       if (status === null && ++unknown >= MAX_UNKNOWN_POLLS) throw new Error(`the server does not know task ${taskId}`);
-      if (isFinished(status)) {
-        // The report fetched beside a finished status may predate the end; read the final one.
-        reports = await getTaskReports(req.url, taskId).catch(() => reports);
-      }
+      // Before any stage starts the report is empty; say where the task is (waiting for slots or locks).
+      const where = status && !isFinished(status) ? `task ${status.statusCode ?? '?'}, runner ${status.runnerStatusCode ?? '?'}` : null;
+      if (where !== null && where !== lastWhere && !stopped) renderer.log(where);
+      lastWhere = where ?? lastWhere;
       const payload = msqPayload(reports);
       if (!stopped && payload) renderer.update(stageViews(payload));
       if (isFinished(status)) break;
       await sleep(io.pollMs ?? 500);
     }
-    if (stopped) return 130;
+    // Interrupted: the answer is the shutdown's, so the process does not exit before it is sent.
+    if (stopped) return interrupted;
     renderer.stop();
     const summary = summarize(msqPayload(reports), status);
     io.stdout.write(formatSummary(summary));

@@ -9,7 +9,7 @@ import { runSql } from '../../src/cli/sql.js';
  * (status, report) pairs the task goes through; the last one repeats.
  */
 
-type Step = { status: string; report: unknown };
+type Step = { status: string; report: unknown; runner?: string };
 let steps: Step[] = [];
 let polls = 0;
 let submitted: unknown[] = [];
@@ -40,14 +40,15 @@ beforeAll(async () => {
         res.writeHead(code, { 'content-type': 'application/json' });
         res.end(typeof value === 'string' ? value : JSON.stringify(value));
       };
-      const step = steps[Math.min(polls, steps.length - 1)];
+      // Status polls advance the script; the report read after a status poll belongs to that step.
+      const step = steps[Math.min(Math.max(0, req.url?.endsWith('/status') ? polls : polls - 1), steps.length - 1)];
       if (req.method === 'POST' && req.url === '/druid/v2/sql/task') {
         submitted.push(JSON.parse(body));
         return send(submitAnswer.code, submitAnswer.body);
       }
       if (req.url === '/druid/indexer/v1/task/query-1/status') {
         polls++;
-        return send(200, { task: 'query-1', status: { id: 'query-1', statusCode: step.status, duration: step.status === 'RUNNING' ? -1 : 1300, errorMsg: null } });
+        return send(200, { task: 'query-1', status: { id: 'query-1', statusCode: step.status, runnerStatusCode: step.runner ?? (step.status === 'RUNNING' ? 'RUNNING' : 'NONE'), duration: step.status === 'RUNNING' ? -1 : 1300, errorMsg: null } });
       }
       if (req.url === '/druid/indexer/v1/task/query-1/reports') return step.report === null ? send(404, 'No task reports were found') : send(200, step.report);
       if (req.method === 'POST' && req.url === '/druid/indexer/v1/task/query-1/shutdown') {
@@ -93,7 +94,7 @@ describe('grove sql', () => {
 
   it('follows the job with one line per change and a summary', async () => {
     steps = [
-      { status: 'RUNNING', report: null },
+      { status: 'RUNNING', report: null, runner: 'PENDING' },
       { status: 'RUNNING', report: report('RUNNING', 'READING_INPUT', 1) },
       { status: 'RUNNING', report: report('RUNNING', 'READING_INPUT', 1) },
       { status: 'SUCCESS', report: report('SUCCESS', 'FINISHED', 2) },
@@ -102,6 +103,8 @@ describe('grove sql', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       'query-1\n' +
+        'task RUNNING, runner PENDING\n' +
+        'task RUNNING, runner RUNNING\n' +
         'stage 0 scan  READING_INPUT  workers 1  rows in 10 out 0  files 1/2  50%\n' +
         'stage 0 scan  FINISHED  workers 1  rows in 20 out 0  files 2/2  100%\n' +
         'status: SUCCESS in 1.2 s\n',
@@ -154,6 +157,7 @@ describe('grove sql', () => {
       setTimeout(handler, 50);
       return () => (removed = true);
     });
+    expect({ err: r.err, out: r.out }).toEqual({ err: '', out: expect.stringContaining('interrupted') });
     expect(r.code).toBe(130);
     expect(shutdowns).toEqual(['query-1']);
     expect(r.out).toContain('interrupted: shutting down task query-1\n');
