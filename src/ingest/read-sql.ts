@@ -1,7 +1,8 @@
 import { ETERNITY } from '../time/granularity.js';
 import { exprValueSql, type Scope } from './expr-sql.js';
 import { asDouble, asLong, asString, convert, parseLongSql, typed, type SqlType, type Typed } from './expr-types.js';
-import { filterToSql } from './filter.js';
+import { filterColumns, filterToSql } from './filter.js';
+import { identifiersOf } from './expr-parse.js';
 import type { InputFile } from './input.js';
 import type { FieldKind, InputField, OutputColumn, RowPlan } from './plan.js';
 import type { IndexTask, TimestampSpec } from './spec-types.js';
@@ -9,7 +10,8 @@ import { quoteIdent, quotePath, quoteString } from './sql-text.js';
 
 /**
  * The SQL that turns one input file into a batch table: one row per input record with
- *   rowid+1  record (line) number in the file   __kind  0 ok, 1 unparseable row, 2 bad timestamp, 3 timestamp out of range, 5 blank line
+ *   rowid+1  record (line) number in the file (for JSON records: among non-blank lines, see below)
+ *   __kind   0 ok, 1 unparseable row, 2 bad timestamp, 3 timestamp out of range, 5 blank line
  *   __keep   ingested (in intervals, passes filter)   __errs  column parse errors (newline separated) or NULL
  *   __ms     row timestamp, epoch ms            __tsraw the timestamp text, __raw the row (JSON text), kept only for bad rows
  *   d0..     dimension values                   m0..    metric inputs
@@ -22,9 +24,12 @@ export interface BatchSource {
   readonly rejectsTable: string;
   /** Columns of this file for CSV/TSV; ignored for JSON. */
   readonly columns: readonly string[];
+  /** JSON only: whole records through read_json rather than line by line (see jsonRecordsSource). */
+  readonly jsonRecords?: boolean;
 }
 
-const MAX_LINE = 64 * 1024 * 1024;
+/** The longest line (record) either reader takes. */
+export const MAX_LINE = 64 * 1024 * 1024;
 
 const pointer = (name: string): string => `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 const isJsonKind = (k: FieldKind): boolean => k === 'json' || k.startsWith('array-');
@@ -116,8 +121,62 @@ function storeAs(kind: FieldKind, t: Typed): string {
   }
 }
 
+/**
+ * Why a plan cannot take the read_json path (null when it can). A json or array field is read with
+ * json_extract line by line, which keeps a JSON null as the JSON text `null`; read_json's JSON
+ * columns give SQL NULL, which would store and compare differently. read_json matches keys exactly
+ * but names its columns case-insensitively, so names that differ only in case cannot all be columns.
+ */
+export function jsonRecordsUnsupported(plan: RowPlan): string | null {
+  const json = plan.fields.find((f) => isJsonKind(f.kind));
+  if (json !== undefined) return `field [${json.name}] is read as JSON`;
+  const seen = new Set<string>();
+  for (const f of plan.fields) {
+    const key = f.name.toLowerCase();
+    if (seen.has(key)) return `fields [${f.name}] and another differ only in case`;
+    seen.add(key);
+  }
+  return null;
+}
+
+/**
+ * JSON records parsed once by read_json into one VARCHAR column per field, the cheaper reading
+ * when the file holds only object lines (json-scan.ts decides; any read_json error sends the file
+ * down the line path instead). A VARCHAR column holds what json_extract_string gives line by line
+ * (string values unescaped, objects and arrays as JSON text, null and missing as NULL, integers and
+ * booleans as written), except that read_json formats a double through DuckDB's cast: below 1e-4
+ * or from 1e16 up it writes `1e-06` / `1e+16` where json_extract_string writes `0.000001` /
+ * `10000000000000000.0`. Numeric fields parse both the same, so only the text of a string field
+ * holding such a number can differ (a stored string dimension; and `__alt` counts rows where a
+ * string field that transforms or the filter read looks like one, so the caller can re-read the file
+ * line by line and counters never differ).
+ *
+ * Blank lines produce no row, so rowid + 1 counts non-blank lines; the caller turns that into a
+ * line number (and finds the line's text for __raw, NULL here) with json-scan.ts when it reports a
+ * bad row.
+ */
+function jsonRecordsSource(task: IndexTask, plan: RowPlan, src: BatchSource): { from: string; raw: string } {
+  const ds = task.spec.dataSchema;
+  const spec = plan.fields.map((f) => `${quoteString(f.name)}: 'VARCHAR'`).join(', ');
+  const aliases = plan.fields.map((f) => f.alias).join(', ');
+  // String fields whose text feeds transforms or the filter (their values can change counters).
+  const read = new Set<string>();
+  for (const t of ds.transformSpec.transforms) identifiersOf(t.ast, read);
+  if (ds.transformSpec.filter) for (const c of filterColumns(ds.transformSpec.filter)) read.add(c);
+  const watched = plan.fields.filter((f) => f.kind === 'string' && read.has(f.name));
+  const alt = watched.length === 0 ? 'FALSE' : watched.map((f) => doubleCastText(f.alias)).join(' OR ');
+  const from = `
+      src AS (SELECT * FROM read_json(${quotePath(src.file.path)}, format='newline_delimited', records=true, columns={${spec}}, maximum_object_size=${MAX_LINE}) AS t(${aliases})),
+      r AS (SELECT CAST(NULL AS VARCHAR) AS __line, TRUE AS __ok, FALSE AS __blank, ${alt} AS __alt, * FROM src)`;
+  return { from, raw: 'CAST(NULL AS VARCHAR)' };
+}
+
+/** Text that may be DuckDB's exponent form of a double (`1e-06`, `-2.5e+16`): digit or '-' first, `e±` ahead of the last 2 or 3 digits. */
+export const doubleCastText = (c: string): string => `COALESCE(${c} >= '-' AND ${c} < ':' AND (${c}[-4:-3] IN ('e+', 'e-') OR ${c}[-5:-4] IN ('e+', 'e-')), FALSE)`;
+
 function sourceSql(task: IndexTask, plan: RowPlan, src: BatchSource): { from: string; raw: string } {
   const fmt = task.spec.ioConfig.inputFormat;
+  if (fmt.type === 'json' && src.jsonRecords) return jsonRecordsSource(task, plan, src);
   const common = `compression='auto', auto_detect=false, strict_mode=false, max_line_size=${MAX_LINE}, ignore_errors=true, store_rejects=true, rejects_table=${quoteString(src.rejectsTable)}, rejects_scan=${quoteString(`${src.rejectsTable}_scan`)}`;
   if (fmt.type === 'json') {
     const text = plan.fields.filter((f) => !isJsonKind(f.kind));
@@ -220,7 +279,7 @@ export function batchSql(task: IndexTask, plan: RowPlan, src: BatchSource): stri
       s3 AS (SELECT *,
         CASE WHEN __blank THEN 5 WHEN NOT __ok THEN 1 WHEN __ms IS NULL THEN 2 WHEN __ms < ${ETERNITY.start} OR __ms >= ${ETERNITY.end} THEN 3 ELSE 0 END AS __kind,
         CASE WHEN __ok THEN ${errsSql} END AS __errs FROM s2)
-    SELECT __kind, __errs, __ms, __tsraw,
+    SELECT __kind, __errs, __ms, __tsraw,${json && src.jsonRecords ? ' __alt,' : ''}
       (__kind = 0 AND ${inIntervals} AND ${filter}) AS __keep,
       CASE WHEN __kind BETWEEN 1 AND 4 OR __errs IS NOT NULL THEN CAST(${raw} AS VARCHAR) END AS __raw${comma(plan.dimensions.map(dimCol))}${comma(metricCols)}
     FROM s3`;

@@ -7,7 +7,7 @@ import { delimitedColumns, discoverDelimitedFields, discoverJsonFields } from '.
 import { abortError, openDuckSession, type DuckSession } from './duck.js';
 import { listInputs, type InputFile } from './input.js';
 import { planRows } from './plan.js';
-import { createRowsTable, readFile, ROWS_TABLE } from './read.js';
+import { createRowsTable, readFile, ROWS_TABLE, type ReadOptions } from './read.js';
 import { buildIngestionReport, buildLiveReport, MovingAverages, zeroRowStats, type IngestionState, type ParseExceptionReport, type RowStats } from './report.js';
 import { rollupAndBucket, writeSegments } from './segments.js';
 import type { IndexTask } from './spec-types.js';
@@ -28,7 +28,7 @@ export function reportContext(task: IndexTask): Record<string, unknown> {
  * what the parent must publish. On failure it leaves a completion-shaped report with the counters
  * measured so far and rethrows.
  */
-export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Promise<PublishRequest> {
+export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext, options: ReadOptions = {}): Promise<PublishRequest> {
   const started = Date.now();
   const tc = task.spec.tuningConfig;
   const keep = Math.min(tc.maxSavedParseExceptions, MAX_KEPT_EVENTS);
@@ -70,13 +70,14 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext): Pro
       opened[i] = undefined;
       const t0 = Date.now();
       const columns = fmt.type === 'json' ? [] : await delimitedColumns(file, fmt);
-      const batch = await readFile(db, task, plan, file, columns, i, eventsToRead);
+      const batch = await readFile(db, task, plan, file, columns, i, eventsToRead, options);
+      if (batch.fallback !== null) ctx.log('INFO', `Reading [${input.label}] line by line: ${batch.fallback}`);
       if (input.temporary) await fs.rm(file.path, { force: true });
       for (const k of Object.keys(totals) as (keyof RowStats)[]) totals[k] += batch.stats[k];
       if (tc.logParseExceptions) for (const e of batch.events) ctx.log('ERROR', `Encountered parse exception: ${e.details.join('; ')}`);
       saved = [...batch.events, ...saved].slice(0, keep);
       const s = batch.stats;
-      ctx.log('INFO', `Read [${input.label}] in ${Date.now() - t0} ms: processed=${s.processed} processedWithError=${s.processedWithError} thrownAway=${s.thrownAway} unparseable=${s.unparseable} bytes=${s.processedBytes}`);
+      ctx.log('INFO', `Read [${input.label}] in ${Date.now() - t0} ms (${batch.reader}): processed=${s.processed} processedWithError=${s.processedWithError} thrownAway=${s.thrownAway} unparseable=${s.unparseable} bytes=${s.processedBytes}`);
       live();
       if (totals.unparseable + totals.processedWithError > tc.maxParseExceptions) {
         throw new GroveError('runtimeFailure', `Max parse exceptions[${tc.maxParseExceptions}] exceeded`);
