@@ -144,10 +144,15 @@ async function main(): Promise<void> {
     }
     if (input && o.only.has('d')) {
       process.stdout.write(`(d) SQL INSERT (maxNumTasks 2, 3) and REPLACE of ${o.rows} rows, then the DuckDB baseline...\n`);
-      const d = await sqlIngestion(grove.url, input, o.repeat);
+      // A failing SQL job is reported and the other parts still run.
+      const d = await sqlIngestion(grove.url, input, o.repeat).catch((e: unknown) => ({ failed: (e as Error).message }));
       results.d = d;
       if ('skipped' in d) process.stdout.write(`(d) skipped: ${d.skipped}\n`);
-      rows.push(...sqlIngestionRows(d, o.repeat));
+      if ('failed' in d) {
+        process.stderr.write(`(d) failed: ${d.failed}\n`);
+        process.exitCode = 1;
+        rows.push(['d', `failed: ${d.failed.slice(0, 200)}`, '-']);
+      } else rows.push(...sqlIngestionRows(d, o.repeat));
     }
     if (o.only.has('b')) {
       process.stdout.write(`(b) ${o.latencyTasks} inline tasks...\n`);
