@@ -30,7 +30,7 @@ function tokenAt(sql: string, offset: number): string {
   return m ? m[1] : '<EOF>';
 }
 
-function parseError(sql: string, e: unknown): GroveError {
+export function parseError(sql: string, e: unknown): GroveError {
   if (!isPegError(e)) {
     return new GroveError('sqlParse', e instanceof Error ? e.message : String(e), { context: { sourceType: 'sql' }, cause: e });
   }
