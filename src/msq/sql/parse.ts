@@ -1,0 +1,119 @@
+import { SqlBase, SqlFunction, SqlQuery } from 'druid-query-toolkit';
+import { GroveError } from '../../errors/catalogue.js';
+import { parseError } from '../../query/parse.js';
+import { lineColumn, maskSql, quoteLabels, statementStart } from './lexer.js';
+
+/**
+ * Parsing one MSQ statement: `SET` prefixes, then INSERT, REPLACE or SELECT. Druid's own grammar
+ * (insert.ftl / replace.ftl) raises a few errors while parsing that the toolkit's grammar reports
+ * as plain syntax errors or not at all; those are recognised here and given Druid's wording.
+ */
+
+export type StatementKind = 'insert' | 'replace' | 'select';
+
+export interface ParsedMsq {
+  readonly kind: StatementKind;
+  /** The statement without its SET prefixes (INSERT/REPLACE/PARTITIONED BY/CLUSTERED BY kept). */
+  readonly query: SqlQuery;
+  /** Context set by `SET k = literal;` statements. */
+  readonly setContext: Record<string, unknown>;
+  /**
+   * INSERT/REPLACE target name parts as written (`druid.ds` → ['druid', 'ds']): the toolkit's tree
+   * keeps only the last part of a qualified target.
+   */
+  readonly target: readonly string[];
+}
+
+export const MISSING_OVERWRITE =
+  'Missing time chunk information in OVERWRITE clause for REPLACE. Use OVERWRITE WHERE <__time based condition> or OVERWRITE ALL to overwrite the entire table.';
+export const OVERWRITE_WITH_INSERT =
+  'An OVERWRITE clause is not allowed with INSERT statements. Use REPLACE statements if overwriting existing segments is required or remove the OVERWRITE clause.';
+export const CLUSTERED_BEFORE_PARTITIONED =
+  'CLUSTERED BY found before PARTITIONED BY, CLUSTERED BY must come after the PARTITIONED BY clause';
+
+export function invalidSql(message: string, extra: Record<string, string> = {}): GroveError {
+  return new GroveError('invalidInput', message, { context: { sourceType: 'sql', ...extra } });
+}
+
+const TABLE_NAME = String.raw`(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))*`;
+
+/** The parts of the INSERT/REPLACE target, unquoted, read from the text (quotes are kept by the mask). */
+function targetParts(sql: string, masked: string, start: number): string[] {
+  const m = new RegExp(String.raw`^(?:INSERT|REPLACE)\s+INTO\s+(${TABLE_NAME})`, 'i').exec(masked.slice(start));
+  if (!m) return [];
+  const from = start + m[0].length - m[1].length;
+  const parts: string[] = [];
+  const re = /"[^"]*"|[\w$]+/g;
+  for (let p = re.exec(m[1]); p; p = re.exec(m[1])) {
+    const text = sql.slice(from + p.index, from + p.index + p[0].length);
+    parts.push(text.startsWith('"') ? text.slice(1, -1).replaceAll('""', '"') : text);
+  }
+  return parts;
+}
+
+/** True when `REPLACE INTO t [(cols)]` is not followed by OVERWRITE ALL or OVERWRITE WHERE. */
+function lacksOverwrite(head: string): boolean {
+  const m = new RegExp(String.raw`^REPLACE\s+INTO\s+${TABLE_NAME}(?:\s*\([^)]*\))?`, 'i').exec(head);
+  return m !== null && !/^\s+OVERWRITE\s+(?:ALL|WHERE)\b/i.test(head.slice(m[0].length));
+}
+
+interface PegError extends Error {
+  location: { start: { offset: number }; end: { offset: number } };
+  expected?: { description?: string; text?: string }[];
+}
+
+function isPegError(e: unknown): e is PegError {
+  return e instanceof Error && typeof (e as { location?: unknown }).location === 'object';
+}
+
+/** A toolkit syntax error as Druid words it, positioned in the user's SQL (not the quoted text). */
+function parseFailure(sql: string, masked: string, keyword: string, e: unknown, toOriginal: (o: number) => number): GroveError {
+  if (!isPegError(e)) return parseError(sql, e);
+  const start = toOriginal(e.location.start.offset);
+  const end = Math.max(start, toOriginal(e.location.end.offset));
+  const token = (/^\w+/.exec(masked.slice(start))?.[0] ?? '').toUpperCase();
+  if (keyword === 'INSERT' && token === 'OVERWRITE') return invalidSql(OVERWRITE_WITH_INSERT);
+  if (token === 'PARTITIONED' && /\bCLUSTERED\s+BY\b/i.test(masked.slice(0, start))) return invalidSql(CLUSTERED_BEFORE_PARTITIONED);
+  const located = Object.assign(new Error(e.message), {
+    location: { start: { offset: start, ...lineColumn(sql, start) }, end: { offset: end, ...lineColumn(sql, end) } },
+    expected: e.expected,
+  });
+  const base = parseError(sql, located);
+  const expected = [...new Set((e.expected ?? []).map((x) => x.description ?? x.text ?? '').filter((x) => x !== ''))];
+  return new GroveError('sqlParse', base.message, { context: { ...base.context, expected: expected.join(', ') }, cause: e });
+}
+
+export function parseMsqSql(sql: string): ParsedMsq {
+  if (sql.trim() === '') throw invalidSql('Query must not be empty');
+  const masked = maskSql(sql);
+  const start = statementStart(masked);
+  const head = masked.slice(start);
+  const keyword = (/^\w+/.exec(head)?.[0] ?? '').toUpperCase();
+  // Druid's grammar takes a REPLACE without OVERWRITE and rejects it while validating; the
+  // toolkit's grammar requires OVERWRITE, so catch the case before its syntax error would.
+  if (keyword === 'REPLACE' && lacksOverwrite(head)) throw invalidSql(MISSING_OVERWRITE);
+
+  const { text, toOriginal } = quoteLabels(sql, masked);
+  let parsed: SqlBase;
+  try {
+    parsed = SqlBase.parseSql(text);
+  } catch (e) {
+    throw parseFailure(sql, masked, keyword, e, toOriginal);
+  }
+  if (!(parsed instanceof SqlQuery)) throw invalidSql(`Unsupported SQL statement [${parsed.type}]; expected INSERT, REPLACE or SELECT`);
+  if (parsed.explain) throw invalidSql('EXPLAIN PLAN FOR is not supported by /druid/v2/sql/task; use POST /druid/v2/sql for EXPLAIN');
+
+  const setContext = parsed.hasContext() ? (parsed.getContext() as Record<string, unknown>) : {};
+  const query = parsed.changeContextStatements(undefined);
+  const kind: StatementKind = query.insertClause ? 'insert' : query.replaceClause ? 'replace' : 'select';
+
+  if (query.insertClause?.table instanceof SqlFunction && query.insertClause.table.getEffectiveFunctionName().toUpperCase() === 'EXTERN') {
+    throw new GroveError('unsupported', 'Exporting query results with INSERT INTO EXTERN(...) is not supported by Grove', {
+      context: { sourceType: 'sql' },
+    });
+  }
+  if (kind === 'select' && query.partitionedByClause) throw invalidSql('PARTITIONED BY is only allowed in INSERT and REPLACE statements');
+  // Druid's grammar checks this after reading both clauses, before any validation.
+  if (query.clusteredByClause && !query.partitionedByClause) throw invalidSql(CLUSTERED_BEFORE_PARTITIONED);
+  return { kind, query, setContext, target: targetParts(sql, masked, start) };
+}
