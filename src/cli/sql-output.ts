@@ -62,7 +62,8 @@ export function formatSubmitError(httpStatus: number, body: string): string {
   }
   const code = typeof err.errorCode === 'string' ? err.errorCode : typeof err.error === 'string' ? err.error : 'error';
   const ctx = typeof err.context === 'object' && err.context !== null ? (err.context as Record<string, unknown>) : {};
-  const pos = ctx.line !== undefined && ctx.line !== null
+  // Druid's parse messages already say "(line [1], column [10])"; add the position only when they do not.
+  const pos = ctx.line !== undefined && ctx.line !== null && !message.includes(`line [${String(ctx.line)}]`)
     ? ` (line ${String(ctx.line)}${ctx.column !== undefined && ctx.column !== null ? `, column ${String(ctx.column)}` : ''})`
     : '';
   return `${code}: ${message}${pos}`;

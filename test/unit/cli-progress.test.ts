@@ -162,6 +162,11 @@ describe('formatSubmitError', () => {
     expect(formatSubmitError(400, body)).toBe('invalidInput: Received an unexpected token [from <EOF>] (line 1, column 10)');
   });
 
+  it('does not repeat a position the message already gives', () => {
+    const body = JSON.stringify({ error: { errorCode: 'invalidInput', errorMessage: 'Received an unexpected token [SELEC] (line [1], column [16])', context: { line: '1', column: '16' } } });
+    expect(formatSubmitError(400, body)).toBe('invalidInput: Received an unexpected token [SELEC] (line [1], column [16])');
+  });
+
   it('reads a top-level ErrorResponse and a legacy error', () => {
     expect(formatSubmitError(400, JSON.stringify({ error: 'druidException', errorCode: 'invalidInput', errorMessage: 'bad' }))).toBe('invalidInput: bad');
     expect(formatSubmitError(400, JSON.stringify({ error: 'SQL parse failed', errorMessage: 'oops' }))).toBe('SQL parse failed: oops');
