@@ -98,6 +98,24 @@ describe('typing by DESCRIBE', () => {
   });
 });
 
+describe('targets and parameters', () => {
+  it('takes quoted and druid-qualified datasource names', async () => {
+    const body = `SELECT TIME_PARSE(ts) AS __time, dim1 FROM ${EXT} PARTITIONED BY DAY`;
+    expect((await plan(`INSERT INTO "my ""wiki"" ds" ${body}`)).dataSource).toBe('my "wiki" ds');
+    expect((await plan(`REPLACE INTO druid."Wiki" OVERWRITE ALL ${body}`)).dataSource).toBe('Wiki');
+    expect((await plan(`insert into druid.wiki ${body}`)).dataSource).toBe('wiki');
+  });
+
+  it('binds dynamic parameters into the stage SQL', async () => {
+    const p = await planMsqStatement(`SELECT dim1 FROM ${EXT} WHERE dim1 = ? AND n > ?`, {}, db, [
+      { type: 'VARCHAR', value: "it's" },
+      { type: 'BIGINT', value: 3 },
+    ]);
+    expect(p.stage0Sql).toContain("dim1 = 'it''s' AND n > 3");
+    await expect(plan(`SELECT dim1 FROM ${EXT} WHERE dim1 = ?`)).rejects.toThrow('No value bound for parameter at position [1]');
+  });
+});
+
 describe('SET', () => {
   it('overrides the request context with typed literals and leaves the statement', async () => {
     const p = await plan(`SET maxNumTasks = 5; SET sqlQueryId = 'abc'; SET finalizeAggregations = FALSE;\nSELECT dim1 FROM ${EXT}`, {

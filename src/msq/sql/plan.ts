@@ -1,7 +1,9 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SqlBase, SqlExpression } from 'druid-query-toolkit';
 import { SqlAlias, SqlColumn, SqlQuery, SqlStar, SqlTable } from 'druid-query-toolkit';
+import { bindParameters } from '../../query/parse.js';
 import { toDuckDbSql } from '../../query/rewrite.js';
+import type { SqlParameter } from '../../query/types.js';
 import { granularityToJson, normalizeZone, type Granularity } from '../../time/index.js';
 import type { ExternInput, MsqPlan } from '../types.js';
 import { describeStage0 } from './describe.js';
@@ -64,8 +66,16 @@ function bareStatement(sql: string): string {
   return sql.slice(0, end);
 }
 
-export async function planMsqStatement(sql: string, context: Record<string, unknown>, duckdb: DuckDBInstance): Promise<MsqPlan> {
-  const { kind, query, setContext, target } = parseMsqSql(sql);
+/** `parameters` are the request's dynamic parameters, bound to `?` placeholders as Druid binds them. */
+export async function planMsqStatement(
+  sql: string,
+  context: Record<string, unknown>,
+  duckdb: DuckDBInstance,
+  parameters?: readonly SqlParameter[],
+): Promise<MsqPlan> {
+  const parsed = parseMsqSql(sql);
+  const { kind, setContext, target } = parsed;
+  const query = bindParameters(parsed.query, parameters);
   const merged: Record<string, unknown> = { ...context, ...setContext };
   const settings = resolveSettings(merged);
 
