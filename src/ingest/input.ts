@@ -36,13 +36,34 @@ async function statFile(p: string, what: string): Promise<number> {
  * DuckDB expands glob characters in file paths, which could reach files never checked above; a
  * file whose name has them is read through a plainly named link in the work directory.
  */
-async function globSafe(real: string, index: number, ctx: TaskContext): Promise<string> {
+export async function globSafe(real: string, index: number, ctx: Pick<TaskContext, 'workDir'>): Promise<string> {
   if (!/[*?[\]{}]/.test(real)) return real;
   const dir = path.join(ctx.workDir, 'links');
   await fsp.mkdir(dir, { recursive: true });
   const link = path.join(dir, `${index}_${path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_')}`);
   await fsp.symlink(real, link);
   return link;
+}
+
+/** The directories local input may come from, resolved through symlinks where they exist. */
+export function resolveAllowedDirs(dirs: readonly string[]): string[] {
+  return dirs.map((d) => {
+    try {
+      return fs.realpathSync(d);
+    } catch {
+      return path.resolve(d);
+    }
+  });
+}
+
+/** The real path of input file `p`, refused (forbiddenPath) unless it lies inside one of `allowed`. */
+export async function allowedRealPath(p: string, allowed: readonly string[]): Promise<string> {
+  // A symlink inside an allowed directory must not lead outside it.
+  const real = await fsp.realpath(p).catch(() => p);
+  if (!allowed.some((d) => real === d || real.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) {
+    throw new GroveError('forbiddenPath', `input file [${p}] is outside the directories Grove may read input from`);
+  }
+  return real;
 }
 
 async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
@@ -56,20 +77,10 @@ async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[
     paths.push(...(await listMatchingFiles(base, src.filter ?? '*')));
   }
   paths.push(...src.files.map((f) => path.resolve(process.cwd(), f)));
-  const allowed = ctx.allowedInputDirs.map((d) => {
-    try {
-      return fs.realpathSync(d);
-    } catch {
-      return path.resolve(d);
-    }
-  });
+  const allowed = resolveAllowedDirs(ctx.allowedInputDirs);
   const out: InputFile[] = [];
   for (const p of [...new Set(paths)]) {
-    // A symlink inside an allowed directory must not lead outside it.
-    const real = await fsp.realpath(p).catch(() => p);
-    if (!allowed.some((d) => real === d || real.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) {
-      throw new GroveError('forbiddenPath', `input file [${p}] is outside the directories Grove may read input from`);
-    }
+    const real = await allowedRealPath(p, allowed);
     const size = await statFile(p, 'input file');
     out.push({ path: await globSafe(real, out.length, ctx), uri: pathToFileURL(p).href.replace(/^file:\/\/\//, 'file:/'), size });
   }
@@ -100,7 +111,8 @@ function inlineInput(task: IndexTask, ctx: TaskContext): PendingInput[] {
   ];
 }
 
-async function download(uri: string, index: number, auth: string | null, ctx: TaskContext): Promise<InputFile> {
+/** Downloads `uri` into `<workDir>/http`; errors name the URI and the HTTP status. */
+export async function download(uri: string, index: number, auth: string | null, ctx: Pick<TaskContext, 'workDir' | 'signal'>, headers: Readonly<Record<string, string>> = {}): Promise<InputFile> {
   const dir = path.join(ctx.workDir, 'http');
   await fsp.mkdir(dir, { recursive: true });
   // Keep the file name so DuckDB's compression detection sees `.gz`.
@@ -108,7 +120,7 @@ async function download(uri: string, index: number, auth: string | null, ctx: Ta
   const target = path.join(dir, `${index}_${base}`);
   let res: Response;
   try {
-    res = await fetch(uri, { signal: ctx.signal, headers: auth ? { authorization: auth } : {} });
+    res = await fetch(uri, { signal: ctx.signal, headers: auth ? { ...headers, authorization: auth } : { ...headers } });
   } catch (e) {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
     throw failure(`Failed to fetch input [${uri}]: ${(e as Error).message}`, e);
