@@ -1,0 +1,158 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
+import { quoteIdent } from '../../ingest/sql-text.js';
+import type { ChannelCounters, MsqFault, StageResult, WorkerCounters, WorkOrder } from '../types.js';
+import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
+import { fetchSplit } from './inputs.js';
+import type { WorkerIO } from './io.js';
+import { duckTypeOf, KEPT_WARNINGS, readSplit } from './read.js';
+import { writeShuffle } from './shuffle.js';
+
+/**
+ * Stage 0 of an MSQ job on one worker: read each input file in turn, run the statement's SQL over
+ * it, collect the rows, then shuffle them into per-time-chunk Parquet files (shuffle.ts).
+ *
+ * Two ways to run the SQL. Streaming: when the statement distributes over files (one input, not
+ * singleWorker), it runs once per file and its rows are appended, so counters grow file by file and
+ * no input is held whole. Materialised: joins of several inputs and statements that need all rows at
+ * once (ORDER BY, LIMIT, aggregates without a combine) load every file into `__input<n>` first and
+ * run the SQL once at the end.
+ */
+
+const OUT = '__out';
+
+class Counters {
+  readonly input0: { type: 'channel'; rows: number[]; bytes: number[]; files: number[]; totalFiles: number[] };
+  readonly output: { type: 'channel'; rows: number[]; bytes: number[]; frames: number[] } = { type: 'channel', rows: [0], bytes: [0], frames: [0] };
+  shuffle: ChannelCounters | undefined;
+  sortProgress: Record<string, unknown> | undefined;
+  warnings = 0;
+
+  constructor(totalFiles: number) {
+    this.input0 = { type: 'channel', rows: [0], bytes: [0], files: [0], totalFiles: [totalFiles] };
+  }
+
+  snapshot(): WorkerCounters {
+    const c: WorkerCounters = { input0: structuredClone(this.input0), output: structuredClone(this.output) };
+    if (this.shuffle) c.shuffle = structuredClone(this.shuffle);
+    if (this.sortProgress) c.sortProgress = structuredClone(this.sortProgress);
+    if (this.warnings > 0) c.warnings = { CannotParseExternalData: this.warnings };
+    return c;
+  }
+}
+
+/** Druid's sortProgress: level 0 holds the batches appended per file, level 1 the chunk files written. */
+function sortProgress(batches: number, written: number, chunks: number): Record<string, unknown> {
+  return {
+    type: 'sortProgress',
+    totalMergingLevels: 2,
+    levelToTotalBatches: { 0: batches, 1: chunks },
+    levelToMergedBatches: { 0: written > 0 || chunks === 0 ? batches : 0, 1: written },
+    totalMergersForUltimateLevel: chunks,
+    progressDigest: chunks === 0 ? 1 : written / chunks,
+  };
+}
+
+async function tableBytes(db: DuckSession): Promise<number> {
+  const [r] = await db.rows(`SELECT COALESCE(sum(memory_usage_bytes), 0) AS b FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`);
+  return Number(r.b);
+}
+
+/** Creates the output table from the SQL's result type on first use; answers rows appended. */
+async function appendOutput(db: DuckSession, sql: string): Promise<number> {
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${OUT} AS SELECT * FROM (${sql}) LIMIT 0`);
+  const [n] = await db.rows(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = '${OUT}'`);
+  if (Number(n.n) > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(Number(n.n)));
+  const r = await db.run(`INSERT INTO ${OUT} SELECT * FROM (${sql})`);
+  return Number(r.rowsChanged);
+}
+
+export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): Promise<StageResult & { stage: 0 }> {
+  const { plan, settings } = order;
+  const streaming = plan.inputs.length === 1 && !plan.singleWorker;
+  const counters = new Counters(order.splits.filter((s) => s.inputNumber === 0).length);
+  const publish = (): void => io.counters(0, counters.snapshot());
+  const warnings: MsqFault[] = [];
+  const started = Date.now();
+  let db: DuckSession | null = null;
+  try {
+    db = await openDuckSession(path.join(io.workDir, 'stage0'), io.signal);
+    const session = db;
+    if (!streaming) {
+      for (const [n, input] of plan.inputs.entries()) {
+        const cols = input.signature.map((c) => `${quoteIdent(c.name)} ${duckTypeOf(c.type)}`).join(', ');
+        await session.run(`CREATE TEMP TABLE __input${n} (${cols})`);
+      }
+    }
+    publish();
+    let batches = 0;
+    for (const [i, split] of order.splits.entries()) {
+      checkAborted(io.signal);
+      const input = plan.inputs[split.inputNumber];
+      if (input === undefined) throw new Error(`internal: work order names input ${split.inputNumber} of ${plan.inputs.length}`);
+      const file = await fetchSplit(split, input, i, io);
+      try {
+        const consume = streaming
+          ? async (relation: string): Promise<number> => {
+              await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${relation}`);
+              return appendOutput(session, plan.stage0Sql);
+            }
+          : async (relation: string): Promise<number> => Number((await session.run(`INSERT INTO __input${split.inputNumber} SELECT * FROM (${relation})`)).rowsChanged);
+        const splitStarted = Date.now();
+        const res = await readSplit(session, input, file, String(i), io.signal, consume);
+        batches++;
+        counters.warnings += res.warningCount;
+        warnings.push(...res.warnings.slice(0, Math.max(0, KEPT_WARNINGS - warnings.length)));
+        if (split.inputNumber === 0) {
+          counters.input0.rows[0] += res.rows;
+          counters.input0.bytes[0] += file.size;
+          counters.input0.files[0] += 1;
+        }
+        if (streaming) {
+          counters.output.rows[0] = Number((await session.rows(`SELECT count(*) AS n FROM ${OUT}`))[0].n);
+          counters.output.bytes[0] = await tableBytes(session);
+          counters.output.frames[0] = batches;
+        }
+        io.log('INFO', `Read ${split.uri}: ${res.rows} rows, ${res.warningCount} unparseable, in ${Date.now() - splitStarted} ms`);
+        publish();
+        if (settings.maxParseExceptions >= 0 && counters.warnings > settings.maxParseExceptions) {
+          throw new MsqFaultError(tooManyWarningsFault(settings.maxParseExceptions), { warnings });
+        }
+      } finally {
+        if (file.temporary) await fs.rm(file.path, { force: true });
+      }
+    }
+    if (!streaming) {
+      // Every input is loaded: the statement runs once over all of them.
+      counters.output.rows[0] = await appendOutput(session, plan.stage0Sql);
+      counters.output.bytes[0] = await tableBytes(session);
+      counters.output.frames[0] = 1;
+      await session.run(Array.from(plan.inputs, (_, n) => `DROP TABLE __input${n}`).join('; '));
+      publish();
+    }
+    const [exists] = await session.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${OUT}'`);
+    if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings };
+    checkAborted(io.signal);
+    counters.sortProgress = sortProgress(batches, 0, 0);
+    const partitions = await writeShuffle(session, plan, {
+      table: OUT,
+      shuffleDir: order.shuffleDir,
+      combine: plan.grouped && streaming && batches > 1,
+      signal: io.signal,
+      progress: (written, chunks, rows, bytes) => {
+        counters.shuffle = { type: 'channel', rows: [rows], bytes: [bytes], frames: [written] };
+        counters.sortProgress = sortProgress(batches, written, chunks);
+        publish();
+      },
+    });
+    counters.sortProgress = sortProgress(batches, partitions.length, partitions.length);
+    publish();
+    io.log('INFO', `Stage 0 done: ${counters.input0.rows[0]} rows in, ${partitions.length} shuffle file(s), ${Date.now() - started} ms`);
+    return { stage: 0, partitions, warnings };
+  } catch (e) {
+    throw asFaultError(e, io.signal, warnings);
+  } finally {
+    db?.close();
+  }
+}
