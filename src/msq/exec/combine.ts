@@ -62,8 +62,11 @@ export function filesRelation(files: readonly string[], ordered: boolean): strin
   return `(${parts.join(' UNION ALL BY NAME ')})`;
 }
 
-/** DESCRIBE of a relation as an ordered name → type map, leaving out helper columns. */
-export async function describe(rows: (sql: string) => Promise<Record<string, unknown>[]>, relation: string): Promise<Map<string, string>> {
+/** DESCRIBE of a relation as an ordered name → type map, leaving out the helper columns `drop`. */
+export async function describe(rows: (sql: string) => Promise<Record<string, unknown>[]>, relation: string, drop: readonly string[] = []): Promise<Map<string, string>> {
   const desc = await rows(`DESCRIBE SELECT * FROM ${relation}`);
-  return new Map(desc.map((d) => [String(d.column_name), String(d.column_type)] as [string, string]).filter(([n]) => n !== '__f' && n !== '__r'));
+  return new Map(desc.map((d) => [String(d.column_name), String(d.column_type)] as [string, string]).filter(([n]) => !drop.includes(n)));
 }
+
+/** The helper columns filesRelation adds. */
+export const ORDER_COLUMNS = ['__f', '__r'] as const;

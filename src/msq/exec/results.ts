@@ -5,7 +5,7 @@ import { openDuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import { convertResult } from '../../query/convert.js';
 import type { MsqPlan } from '../types.js';
-import { combineSql, describe, filesRelation, needsOrder } from './combine.js';
+import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 
 /**
  * The rows of a SELECT job for the report, read by the controller from the stage-0 files: several
@@ -30,7 +30,7 @@ export async function readResults(plan: MsqPlan, files: string[], maxRows: numbe
     if (files.length === 1) relation = `SELECT * FROM read_parquet(${quotePath(files[0])})`;
     else if (plan.grouped) {
       const from = filesRelation(files, needsOrder(plan));
-      relation = combineSql(plan, await describe(db.rows, from), from, '__f, __r');
+      relation = combineSql(plan, await describe(db.rows, from, ORDER_COLUMNS), from, '__f, __r');
     } else relation = `SELECT * EXCLUDE (__f, __r) FROM ${filesRelation(files, true)} ORDER BY __f, __r`;
     if (plan.limit !== null) relation = `SELECT * FROM (${relation}) LIMIT ${Math.max(0, Math.floor(plan.limit))}`;
     await db.run(`CREATE TEMP TABLE __results AS ${relation}`);

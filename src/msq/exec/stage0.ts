@@ -1,8 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
+import { DRUID_MACROS } from '../../query/druid-macros.js';
 import { quoteIdent } from '../../ingest/sql-text.js';
-import type { ChannelCounters, MsqFault, StageResult, WorkerCounters, WorkOrder } from '../types.js';
+import type { ChannelCounters, MsqFault, MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
+import { castProjection } from './columns.js';
+import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './io.js';
@@ -59,12 +62,17 @@ async function tableBytes(db: DuckSession): Promise<number> {
   return Number(r.b);
 }
 
-/** Creates the output table from the SQL's result type on first use; answers rows appended. */
-async function appendOutput(db: DuckSession, sql: string): Promise<number> {
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${OUT} AS SELECT * FROM (${sql}) LIMIT 0`);
-  const [n] = await db.rows(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = '${OUT}'`);
-  if (Number(n.n) > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(Number(n.n)));
-  const r = await db.run(`INSERT INTO ${OUT} SELECT * FROM (${sql})`);
+/**
+ * Appends the rows of `sql` to the output table, created on first use with the plan's declared
+ * column types (columns.ts); answers the rows appended.
+ */
+async function appendOutput(db: DuckSession, plan: MsqPlan, sql: string): Promise<number> {
+  const types = await describe(db.rows, `(${sql})`);
+  if (types.size > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(types.size));
+  const cast = castProjection(plan, types);
+  const select = cast === null ? `SELECT * FROM (${sql})` : `SELECT ${cast} FROM (${sql})`;
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${OUT} AS ${select} LIMIT 0`);
+  const r = await db.run(`INSERT INTO ${OUT} ${select}`);
   return Number(r.rowsChanged);
 }
 
@@ -79,6 +87,10 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
   try {
     db = await openDuckSession(path.join(io.workDir, 'stage0'), io.signal);
     const session = db;
+    // The planned SQL calls Druid's functions through the same macros the query engine defines,
+    // and Druid's LONG / LONG is integer division.
+    await session.run('SET integer_division = true');
+    for (const macro of DRUID_MACROS) await session.run(macro);
     if (!streaming) {
       for (const [n, input] of plan.inputs.entries()) {
         const cols = input.signature.map((c) => `${quoteIdent(c.name)} ${duckTypeOf(c.type)}`).join(', ');
@@ -96,7 +108,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         const consume = streaming
           ? async (relation: string): Promise<number> => {
               await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${relation}`);
-              return appendOutput(session, plan.stage0Sql);
+              return appendOutput(session, plan, plan.stage0Sql);
             }
           : async (relation: string): Promise<number> => Number((await session.run(`INSERT INTO __input${split.inputNumber} SELECT * FROM (${relation})`)).rowsChanged);
         const splitStarted = Date.now();
@@ -125,7 +137,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     }
     if (!streaming) {
       // Every input is loaded: the statement runs once over all of them.
-      counters.output.rows[0] = await appendOutput(session, plan.stage0Sql);
+      counters.output.rows[0] = await appendOutput(session, plan, plan.stage0Sql);
       counters.output.bytes[0] = await tableBytes(session);
       counters.output.frames[0] = 1;
       await session.run(Array.from(plan.inputs, (_, n) => `DROP TABLE __input${n}`).join('; '));

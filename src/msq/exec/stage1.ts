@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ColumnInfo, DruidColumnType, Interval, SegmentToPublish } from '../../core/types.js';
+import type { ColumnInfo, Interval, SegmentToPublish } from '../../core/types.js';
 import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import type { MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
-import { combineSql, describe, filesRelation, needsOrder } from './combine.js';
+import { duckTypeOfDruid } from './columns.js';
+import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 import { asFaultError, checkAborted } from './faults.js';
 import type { WorkerIO } from './io.js';
 import { timeExpr } from './shuffle.js';
@@ -16,23 +17,15 @@ import { timeExpr } from './shuffle.js';
  * partial aggregates folded by their combine, and sorted by __time, CLUSTERED BY, then the rest.
  */
 
-const DUCK_TYPE: Partial<Record<DruidColumnType, string>> = {
-  LONG: 'BIGINT',
-  FLOAT: 'FLOAT',
-  DOUBLE: 'DOUBLE',
-  STRING: 'VARCHAR',
-  'ARRAY<STRING>': 'VARCHAR[]',
-  'ARRAY<LONG>': 'BIGINT[]',
-  'ARRAY<DOUBLE>': 'DOUBLE[]',
-  'COMPLEX<json>': 'JSON',
-};
-
-/** Segment columns: __time as millisecond TIMESTAMP (Druid keeps ms), the rest as their Druid type. */
+/**
+ * Segment columns: __time as millisecond TIMESTAMP (Druid keeps ms; truncated, since a cast would
+ * round 23:59:59.9996 into the next chunk), the rest as their Druid type.
+ */
 function projection(plan: MsqPlan, types: ReadonlyMap<string, string>): string {
-  const cols = [`CAST(${timeExpr(types.get('__time'))} AS TIMESTAMP_MS) AS __time`];
+  const cols = [`CAST(date_trunc('millisecond', ${timeExpr(types.get('__time'))}) AS TIMESTAMP_MS) AS __time`];
   for (const c of plan.columns) {
     if (c.name === '__time') continue;
-    const t = DUCK_TYPE[c.druidType];
+    const t = duckTypeOfDruid(c.druidType);
     cols.push(t === undefined || !types.has(c.name) ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${t}) AS ${quoteIdent(c.name)}`);
   }
   return cols.join(', ');
@@ -60,7 +53,7 @@ async function chunkSource(db: DuckSession, plan: MsqPlan, files: readonly strin
     const types = await describe(db.rows, `read_parquet(${quotePath(files[0])})`);
     return { from, rows: Number(m.n ?? 0), range: (a, b) => `file_row_number >= ${a} AND file_row_number < ${b}`, types };
   }
-  const merged = plan.grouped ? combineSql(plan, await describe(db.rows, filesRelation(files, needsOrder(plan))), filesRelation(files, needsOrder(plan)), '__f, __r') : `SELECT * FROM ${filesRelation(files, false)}`;
+  const merged = plan.grouped ? combineSql(plan, await describe(db.rows, filesRelation(files, needsOrder(plan)), ORDER_COLUMNS), filesRelation(files, needsOrder(plan)), '__f, __r') : `SELECT * FROM ${filesRelation(files, false)}`;
   const types = await describe(db.rows, `(${merged})`);
   await db.run(`CREATE OR REPLACE TEMP TABLE __chunk AS SELECT * FROM (${merged}) ORDER BY ${sortKeys(plan, types)}`);
   const [m] = await db.rows('SELECT count(*) AS n FROM __chunk');
