@@ -46,8 +46,8 @@ export interface SqlRun {
   readonly label: string;
   readonly maxNumTasks: number;
   readonly wallMs: Summary;
-  /** Per run: rows the report says were written, task duration, and each stage's duration. */
-  readonly runs: ReadonlyArray<{ taskId: string; rowsWritten: number | null; segments: number | null; taskMs: number | null; stagesMs: Array<number | null> }>;
+  /** Per run: rows the report says were written, task duration, and each stage's duration and workers. */
+  readonly runs: ReadonlyArray<{ taskId: string; rowsWritten: number | null; segments: number | null; taskMs: number | null; stages: Array<{ ms: number | null; workers: number | null }> }>;
   /** median wall time / median DuckDB COPY time. */
   readonly ratio: number;
 }
@@ -80,7 +80,7 @@ async function runJob(url: string, query: string, maxNumTasks: number): Promise<
     rowsWritten: summary.rowsWritten,
     segments: summary.segments,
     taskMs: status.duration,
-    stagesMs: payload ? stageViews(payload).map((v) => v.durationMs) : [],
+    stages: payload ? stageViews(payload).map((v) => ({ ms: v.durationMs, workers: v.workerCount })) : [],
   };
 }
 
@@ -136,7 +136,8 @@ export function sqlIngestionRows(d: SqlIngestResult, repeat: number): string[][]
   if ('skipped' in d) return [['d', `skipped: ${d.skipped}`, '-']];
   const rows: string[][] = [];
   for (const j of d.jobs) {
-    const stages = j.runs[0]?.stagesMs.map((ms, i) => `s${i} ${ms === null ? '?' : fmtMs(ms)}`).join(', ');
+    // Where the time went in the first run, and on how many workers (one input file is never split).
+    const stages = j.runs[0]?.stages.map((st, i) => `s${i} ${st.ms === null ? '?' : fmtMs(st.ms)} x${st.workers ?? '?'}`).join(', ');
     rows.push(['d', `Grove SQL ${j.label}, maxNumTasks ${j.maxNumTasks}, ${d.rows} rows (submit to SUCCESS, median of ${repeat}${stages ? `; ${stages}` : ''})`, fmtMs(j.wallMs.median)]);
     rows.push(['d', `  ratio Grove / DuckDB (target <= 1.25x)`, `${j.ratio.toFixed(2)}x`]);
   }
