@@ -15,6 +15,11 @@ export interface DuckSession {
   /** Runs one statement; aborting `signal` interrupts it. */
   run(sql: string): Promise<DuckDBMaterializedResult>;
   rows(sql: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Another connection to the same database (same tables, settings and thread pool), for running
+   * statements side by side; closing it leaves this session open.
+   */
+  fork(): Promise<DuckSession>;
   close(): void;
 }
 
@@ -46,32 +51,41 @@ export async function openDuckSession(workDir: string, signal: AbortSignal): Pro
     ].join('; '),
   );
 
-  const run = async (sql: string): Promise<DuckDBMaterializedResult> => {
-    if (signal.aborted) throw abortError(signal);
-    const onAbort = (): void => conn.interrupt();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await conn.run(sql);
-    } catch (e) {
+  const session = (c: DuckDBConnection, close: () => void): DuckSession => {
+    const run = async (sql: string): Promise<DuckDBMaterializedResult> => {
       if (signal.aborted) throw abortError(signal);
-      const message = e instanceof Error ? e.message : String(e);
-      throw new GroveError('runtimeFailure', `DuckDB failed: ${message.split('\n')[0]}`, { cause: e });
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+      const onAbort = (): void => c.interrupt();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await c.run(sql);
+      } catch (e) {
+        if (signal.aborted) throw abortError(signal);
+        const message = e instanceof Error ? e.message : String(e);
+        throw new GroveError('runtimeFailure', `DuckDB failed: ${message.split('\n')[0]}`, { cause: e });
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
+    return {
+      conn: c,
+      run,
+      rows: async (sql) => {
+        const r = await run(sql);
+        return (await r.getRowObjectsJS()) as Record<string, unknown>[];
+      },
+      fork: async () => {
+        const other = await instance.connect();
+        // The time zone is per connection; the other settings above are the database's.
+        await other.run("SET TimeZone='UTC'");
+        return session(other, () => other.closeSync());
+      },
+      close,
+    };
   };
-  return {
-    conn,
-    run,
-    rows: async (sql) => {
-      const r = await run(sql);
-      return (await r.getRowObjectsJS()) as Record<string, unknown>[];
-    },
-    close: () => {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
+  return session(conn, () => {
+    conn.closeSync();
+    instance.closeSync();
+  });
 }
 
 export { abortError };

@@ -140,6 +140,47 @@ describe('runNativeIndexTask on JSON', () => {
   });
 });
 
+describe('segment files written two at a time', () => {
+  it('keeps chunk order in the answer and each file sorted by __time then dimensions', async () => {
+    const ctx = fakeContext();
+    const file = path.join(ctx.workDir, 'many.json');
+    const lines: string[] = [];
+    // 12 hourly chunks, rows written in reverse time order with ties on __time.
+    for (let h = 11; h >= 0; h--) {
+      for (const ch of ['#c', '#a', '#b']) lines.push(JSON.stringify({ time: `2015-09-12T${String(h).padStart(2, '0')}:30:00Z`, channel: ch, page: `p${h}` }));
+      lines.push(JSON.stringify({ time: `2015-09-12T${String(h).padStart(2, '0')}:05:00Z`, channel: '#z', page: `p${h}` }));
+    }
+    fs.writeFileSync(file, lines.join('\n'));
+    const { publish } = await run(
+      { spec: { dataSchema: { granularitySpec: { segmentGranularity: 'hour' } }, ioConfig: { inputSource: { type: 'local', baseDir: undefined, filter: undefined, files: [file] } } } },
+      ctx,
+    );
+    expect(publish.segments.map((s) => s.interval.start)).toEqual(Array.from({ length: 12 }, (_, h) => Date.parse('2015-09-12T00:00:00Z') + h * 3600_000));
+    for (const [h, s] of publish.segments.entries()) {
+      const hh = String(h).padStart(2, '0');
+      expect(s.localPath.endsWith(`${s.interval.start}_${s.interval.end}_0.parquet`)).toBe(true);
+      expect((await readParquet(s.localPath)).rows.map((r) => `${r.__time} ${r.channel}`)).toEqual([
+        `2015-09-12 ${hh}:05:00 #z`,
+        `2015-09-12 ${hh}:30:00 #a`,
+        `2015-09-12 ${hh}:30:00 #b`,
+        `2015-09-12 ${hh}:30:00 #c`,
+      ]);
+    }
+    expect(ctx.logs.filter((l) => l.includes('Wrote segment'))).toHaveLength(12);
+  });
+
+  it('fails the task with the first write error once both writers have stopped', async () => {
+    const ctx = fakeContext();
+    // A directory where the second day's file should go makes that COPY fail.
+    fs.mkdirSync(path.join(ctx.workDir, 'segments', `${day('2015-09-13')}_${day('2015-09-14')}_0.parquet`), { recursive: true });
+    const err = await runNativeIndexTask(parseIndexTask(baseSpec()), ctx).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/DuckDB failed/);
+    const final = payloadOf(ctx.reports.at(-1));
+    expect(final.errorMsg).toMatch(/DuckDB failed/);
+    expect(final.rowStats.buildSegments.processed).toBe(8);
+  });
+});
+
 describe('CSV, TSV and inline input', () => {
   it('reads CSV with a header, quotes, typed dimensions and bad values', async () => {
     const { publish, final } = await run({
