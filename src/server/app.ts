@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
 import type { Services } from './services.js';
 import { statusRoutes } from './routes/status.js';
+import { sqlTaskRoutes } from './routes/sql-task.js';
 import { taskRoutes } from './routes/tasks.js';
 import { createQueryEngine, sqlRoutes } from '../query/index.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
@@ -36,8 +37,10 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
 
   await app.register(statusRoutes);
   await app.register(async (scope) => taskRoutes(scope, s));
+  // One query engine for the process: SQL queries run on it and MSQ plans are typed with it.
   const duckdb = await createQueryEngine({ deepStorageDir: s.paths.deepStorage });
   app.addHook('onClose', async () => duckdb.closeSync());
+  await app.register(async (scope) => sqlTaskRoutes(scope, s, duckdb));
   await app.register(sqlRoutes({
     listUsedSegments: (dataSources) => listUsedSegments(s.db, dataSources),
     knownDataSources: () => listDataSources(s.db),

@@ -17,11 +17,18 @@ export type ParentMessage =
   | StartMessage
   | { readonly kind: 'locksGranted'; readonly requestId: number; readonly versions: ReadonlyArray<readonly [string, string]> }
   | { readonly kind: 'locksRefused'; readonly requestId: number; readonly error: string }
+  | { readonly kind: 'workersLaunched'; readonly requestId: number; readonly ids: readonly string[] }
+  | { readonly kind: 'workersRefused'; readonly requestId: number; readonly error: string }
+  /** A message from another task of the same group (controller <-> worker), or a worker's exit. */
+  | { readonly kind: 'relayed'; readonly from: string; readonly message: unknown }
   | { readonly kind: 'shutdown' };
 
 export type ChildMessage =
   | { readonly kind: 'report'; readonly report: unknown }
   | { readonly kind: 'acquireLocks'; readonly requestId: number; readonly intervals: readonly Interval[]; readonly type: LockType }
+  /** An MSQ controller asks for `count` worker tasks in its group. */
+  | { readonly kind: 'launchWorkers'; readonly requestId: number; readonly count: number }
+  | { readonly kind: 'relay'; readonly to: string; readonly message: unknown }
   /** The task finished its work; `publish` is what the parent commits (absent: nothing to publish). */
   | { readonly kind: 'done'; readonly publish?: PublishRequest }
   | { readonly kind: 'failed'; readonly error: string };

@@ -10,10 +10,12 @@ import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
 import { type DataPaths } from './paths.js';
 import { publishAndSucceed, recordTaskEnd } from './publish.js';
 import { TaskRunner, type TaskOutcome } from './runner.js';
-import { intervalKey } from './task-context.js';
+import { intervalKey, type WorkerExited } from './task-context.js';
 import { finalReport } from './reports.js';
 
 export const SHUTDOWN_BY_USER = 'Shutdown request from user';
+/** How Druid words the end of a worker whose query was canceled. */
+export const WORKER_CANCELED = 'Canceled: Query canceled by user or by task shutdown.';
 /** Druid's taskLockTimeout default. */
 const LOCK_TIMEOUT_MS = 300_000;
 
@@ -63,6 +65,8 @@ export class TaskQueue {
     this.#log = log;
     this.#runner = new TaskRunner({
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
+      launchWorkers: (id, count) => this.#launchWorkers(id, count),
+      relay: (from, to, message) => this.#relay(from, to, message),
       report: (id, report) => {
         const t = this.#active.get(id);
         if (t) t.liveReport = report;
@@ -163,10 +167,13 @@ export class TaskQueue {
     const t = this.#active.get(taskId);
     if (!t || t.ending) return t !== undefined;
     await insertAudit(this.#db, taskId, 'task.shutdown', reason, {});
+    // An MSQ controller's workers stop together with it, not after it (invariant 6: within a second).
+    const group = this.#groupMembers(t);
     if (t.runnerState === 'RUNNING' && this.#runner.isRunning(taskId)) {
-      await this.#runner.shutdown(taskId, reason);
+      await Promise.all([this.#runner.shutdown(taskId, reason), ...group.map((w) => this.shutdown(w.desc.id, WORKER_CANCELED))]);
       return true;
     }
+    await Promise.all(group.map((w) => this.shutdown(w.desc.id, WORKER_CANCELED)));
     t.ending = true;
     await this.#end(t, 'FAILED', reason);
     return true;
@@ -304,6 +311,44 @@ export class TaskQueue {
     return out;
   }
 
+  /** Other active tasks of the group an MSQ controller leads (none for other tasks). */
+  #groupMembers(t: ActiveTask): ActiveTask[] {
+    if (t.desc.groupId !== t.desc.id) return [];
+    return [...this.#active.values()].filter((o) => o.desc.groupId === t.desc.id && o.desc.id !== t.desc.id);
+  }
+
+  /** Submits a controller's worker tasks: same group, datasource and priority; each holds a slot. */
+  async #launchWorkers(controllerId: string, count: number): Promise<readonly string[]> {
+    const ctl = this.#active.get(controllerId);
+    if (!ctl || ctl.ending) throw new Error(`Task[${controllerId}] is not active`);
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const id = `${controllerId}-worker${n}_0`;
+      await this.submit({
+        id,
+        groupId: controllerId,
+        type: 'query_worker',
+        dataSource: ctl.desc.dataSource,
+        priority: ctl.desc.priority,
+        lock: null,
+        payload: {
+          type: 'query_worker', id, groupId: controllerId, dataSource: ctl.desc.dataSource, controllerTaskId: controllerId, workerNumber: n,
+          resource: { availabilityGroup: id, requiredCapacity: 1 }, context: { priority: ctl.desc.priority },
+        },
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  #relay(from: string, to: string, message: unknown): void {
+    const sender = this.#active.get(from);
+    const target = this.#active.get(to);
+    // Only tasks of one group talk to each other.
+    if (target === undefined || (sender !== undefined && sender.desc.groupId !== target.desc.groupId)) return;
+    this.#runner.deliver(to, { kind: 'relayed', from, message });
+  }
+
   async #persistLocks(desc: TaskDescription, locks: readonly HeldLock[]): Promise<void> {
     if (locks.length === 0) return;
     const now = Date.now();
@@ -368,7 +413,8 @@ export class TaskQueue {
     t.ending = true;
     try {
       if (outcome.kind === 'done') {
-        if (outcome.publish && outcome.publish.segments.length > 0) {
+        // A REPLACE with an empty result still publishes: it drops the overwritten range.
+        if (outcome.publish && (outcome.publish.segments.length > 0 || outcome.publish.dropIntervals.length > 0)) {
           this.#locks.setPublishing(taskId, true);
           const endedMs = Date.now();
           const n = await publishAndSucceed(
@@ -406,6 +452,12 @@ export class TaskQueue {
     this.#lockWaiters.delete(id);
     fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
     this.#active.delete(id);
+    if (t.desc.type === 'query_worker') {
+      this.#relay(id, t.desc.groupId, { type: 'exited', status, errorMsg } satisfies WorkerExited);
+    } else {
+      // Workers never outlive their controller, whatever ended it.
+      for (const w of this.#groupMembers(t)) void this.shutdown(w.desc.id, errorMsg ?? WORKER_CANCELED);
+    }
     this.#log.info({ taskId: id, status, errorMsg }, 'task complete');
     this.#tick();
   }

@@ -20,6 +20,35 @@ interface IngestionReport {
 const isIngestionReport = (r: unknown): r is IngestionReport =>
   typeof r === 'object' && r !== null && 'ingestionStatsAndErrors' in r;
 
+interface MsqReportShape {
+  multiStageQuery: { payload: { status: { status: string; errorReport?: unknown; durationMs?: number; startTime?: string }; stages?: Array<{ phase?: string }> } };
+}
+
+const isMsqReport = (r: unknown): r is MsqReportShape => typeof r === 'object' && r !== null && 'multiStageQuery' in r;
+
+/**
+ * A controller that was killed (shutdown, crash) could not write its own ending: the last live
+ * report still says RUNNING. Druid shows such a query FAILED with fault Canceled (on shutdown).
+ */
+function finalMsqReport(live: MsqReportShape, errorMsg: string | null): unknown {
+  const report = structuredClone(live);
+  const status = report.multiStageQuery.payload.status;
+  if (status.status !== 'RUNNING') return report;
+  if (errorMsg === null) return report;
+  status.status = 'FAILED';
+  const canceled = /Shutdown request|Canceled/.test(errorMsg);
+  status.errorReport = {
+    taskId: null,
+    host: null,
+    error: canceled
+      ? { errorCode: 'Canceled', errorMessage: 'Query canceled by user or by task shutdown.' }
+      : { errorCode: 'UnknownError', message: errorMsg, errorMessage: errorMsg },
+  };
+  if (status.startTime) status.durationMs = Date.now() - Date.parse(status.startTime);
+  for (const st of report.multiStageQuery.payload.stages ?? []) if (st.phase !== undefined && st.phase !== 'FINISHED') st.phase = 'FAILED';
+  return report;
+}
+
 export function finalReport(taskId: string, type: string, errorMsg: string | null, live: unknown): unknown {
   if (isIngestionReport(live)) {
     const report = structuredClone(live);
@@ -32,6 +61,7 @@ export function finalReport(taskId: string, type: string, errorMsg: string | nul
     if (errorMsg !== null) payload.errorMsg = errorMsg;
     return report;
   }
+  if (isMsqReport(live)) return finalMsqReport(live, errorMsg);
   if (live !== undefined) return live;
   if (!INGESTION_TYPES.has(type)) return undefined;
   return {

@@ -13,6 +13,8 @@ export type TaskOutcome =
 
 export interface RunnerEvents {
   lockRequest(taskId: string, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>>;
+  launchWorkers(taskId: string, count: number): Promise<readonly string[]>;
+  relay(from: string, to: string, message: unknown): void;
   report(taskId: string, report: unknown): void;
   /** Called exactly once per started task. */
   finished(taskId: string, outcome: TaskOutcome): void;
@@ -71,6 +73,15 @@ export class TaskRunner {
             (e: Error) => send({ kind: 'locksRefused', requestId: m.requestId, error: e.message }),
           );
           break;
+        case 'launchWorkers':
+          this.#events.launchWorkers(o.taskId, m.count).then(
+            (ids) => send({ kind: 'workersLaunched', requestId: m.requestId, ids }),
+            (e: Error) => send({ kind: 'workersRefused', requestId: m.requestId, error: e.message }),
+          );
+          break;
+        case 'relay':
+          this.#events.relay(o.taskId, m.to, m.message);
+          break;
         case 'done':
         case 'failed':
           entry.outcome ??= m;
@@ -95,6 +106,14 @@ export class TaskRunner {
       allowedInputDirs: o.allowedInputDirs,
       allowedHttpProtocols: o.allowedHttpProtocols,
     });
+  }
+
+  /** Delivers a message to a running task; false when it is not running (or no longer listening). */
+  deliver(taskId: string, m: ParentMessage): boolean {
+    const child = this.#running.get(taskId)?.child;
+    if (!child?.connected) return false;
+    child.send(m);
+    return true;
   }
 
   isRunning(taskId: string): boolean {

@@ -26,6 +26,19 @@ export interface TaskContext {
    * conflicting lock of equal or higher priority; throws when the task is shut down meanwhile.
    */
   acquireLocks(intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>>;
+  /** Submits `count` worker tasks in this task's group (MSQ controllers); answers their ids. */
+  launchWorkers(count: number): Promise<readonly string[]>;
+  /** Sends a message to another running task of the same group. */
+  send(to: string, message: unknown): void;
+  /** Receives messages from tasks of the same group, and `{type:'exited'}` notices of its workers. */
+  onMessage(handler: (from: string, message: unknown) => void): void;
+}
+
+/** What the scheduler tells a controller when one of its workers ends. */
+export interface WorkerExited {
+  readonly type: 'exited';
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly errorMsg: string | null;
 }
 
 /** Key of an interval in the map returned by acquireLocks. */

@@ -19,6 +19,8 @@ function logLine(level: string, message: string): void {
 
 const controller = new AbortController();
 const lockWaiters = new Map<number, { resolve: (v: Map<string, string>) => void; reject: (e: Error) => void }>();
+const workerWaiters = new Map<number, { resolve: (ids: readonly string[]) => void; reject: (e: Error) => void }>();
+const messageHandlers: Array<(from: string, message: unknown) => void> = [];
 let nextRequest = 1;
 
 function makeContext(start: StartMessage): TaskContext {
@@ -38,6 +40,17 @@ function makeContext(start: StartMessage): TaskContext {
         send({ kind: 'acquireLocks', requestId, intervals, type });
       });
     },
+    launchWorkers(count: number) {
+      const requestId = nextRequest++;
+      return new Promise((resolve, reject) => {
+        workerWaiters.set(requestId, { resolve, reject });
+        send({ kind: 'launchWorkers', requestId, count });
+      });
+    },
+    send: (to, message) => send({ kind: 'relay', to, message }),
+    onMessage: (handler) => {
+      messageHandlers.push(handler);
+    },
   };
 }
 
@@ -54,6 +67,8 @@ async function run(start: StartMessage): Promise<PublishRequest | undefined> {
   const task = start.task as Record<string, unknown>;
   logLine('INFO', `Running task[${start.taskId}] of type[${String(task.type)}]`);
   if (task.type === 'noop') return runNoop(task, ctx);
+  if (task.type === 'query_controller') return (await import('../msq/controller.js')).runController(task, ctx);
+  if (task.type === 'query_worker') return (await import('../msq/worker.js')).runWorker(task, ctx);
   // Loaded on demand: DuckDB and the ingestion code cost start-up time a noop task need not pay.
   const [{ parseIndexTask }, { runNativeIndexTask }] = await Promise.all([import('../ingest/spec.js'), import('../ingest/run.js')]);
   return runNativeIndexTask(parseIndexTask(task), ctx);
@@ -83,11 +98,23 @@ process.on('message', (m: ParentMessage) => {
       lockWaiters.get(m.requestId)?.reject(new Error(m.error));
       lockWaiters.delete(m.requestId);
       break;
+    case 'workersLaunched':
+      workerWaiters.get(m.requestId)?.resolve(m.ids);
+      workerWaiters.delete(m.requestId);
+      break;
+    case 'workersRefused':
+      workerWaiters.get(m.requestId)?.reject(new Error(m.error));
+      workerWaiters.delete(m.requestId);
+      break;
+    case 'relayed':
+      for (const h of messageHandlers) h(m.from, m.message);
+      break;
     case 'shutdown':
       logLine('INFO', 'Shutdown requested; stopping');
       controller.abort(new Error('Shutdown request from user'));
-      for (const w of lockWaiters.values()) w.reject(new Error('Shutdown request from user'));
+      for (const w of [...lockWaiters.values(), ...workerWaiters.values()]) w.reject(new Error('Shutdown request from user'));
       lockWaiters.clear();
+      workerWaiters.clear();
       break;
   }
 });

@@ -1,0 +1,126 @@
+import type { TaskContext, WorkerExited } from '../tasks/task-context.js';
+import { CANCELED, FaultError } from './faults.js';
+import type { MsqReport } from './report.js';
+import type { ControllerToWorker, StageResult, WorkOrder, WorkerToController } from './types.js';
+
+/** Druid gives workers about ten minutes to start before TaskStartTimeout. */
+const START_TIMEOUT_MS = 10 * 60_000;
+
+interface Pending {
+  readonly resolve: (r: StageResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * The controller's view of its worker tasks: starts them, waits until all run (they need free
+ * slots), sends work orders, gathers results and counters, and turns a worker that dies into a
+ * WorkerFailed fault for the whole query.
+ */
+export class WorkerPool {
+  readonly #ctx: TaskContext;
+  readonly #report: MsqReport;
+  readonly #changed: () => void;
+  #ids: readonly string[] = [];
+  readonly #ready = new Set<string>();
+  readonly #pending = new Map<string, Pending>();
+  #failure: Error | null = null;
+  #onReady: (() => void) | null = null;
+  #finished = false;
+
+  constructor(ctx: TaskContext, report: MsqReport, changed: () => void) {
+    this.#ctx = ctx;
+    this.#report = report;
+    this.#changed = changed;
+    ctx.onMessage((from, message) => this.#receive(from, message as WorkerToController | WorkerExited));
+    ctx.signal.addEventListener('abort', () => this.#fail(new FaultError(CANCELED)), { once: true });
+  }
+
+  workerId(n: number): string {
+    return this.#ids[n];
+  }
+
+  async start(count: number): Promise<void> {
+    this.#ids = await this.#ctx.launchWorkers(count);
+    for (const id of this.#ids) this.#report.workerSubmitted(id);
+    this.#changed();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const pendingTasks = this.#ids.length - this.#ready.size;
+        reject(new FaultError({
+          errorCode: 'TaskStartTimeout', pendingTasks, totalTasks: this.#ids.length + 1, timeout: START_TIMEOUT_MS,
+          errorMessage: `Unable to launch ${pendingTasks} worker task(s) within ${START_TIMEOUT_MS / 1000} seconds; there might be insufficient available slots`,
+        }));
+      }, START_TIMEOUT_MS);
+      this.#onReady = () => {
+        if (this.#failure) {
+          clearTimeout(timer);
+          reject(this.#failure);
+        } else if (this.#ready.size === this.#ids.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      this.#onReady();
+    });
+  }
+
+  /** Sends one work order per worker and waits for every result; the first failure fails all. */
+  async runStage(orders: readonly WorkOrder[]): Promise<StageResult[]> {
+    if (this.#failure) throw this.#failure;
+    try {
+      return await Promise.all(orders.map((order, n) => new Promise<StageResult>((resolve, reject) => {
+        const id = this.#ids[n];
+        this.#pending.set(id, { resolve, reject });
+        this.#ctx.send(id, { type: 'workOrder', order } satisfies ControllerToWorker);
+      })));
+    } finally {
+      this.#pending.clear();
+    }
+  }
+
+  /** Tells the workers the query is over; they end SUCCESS and free their slots. */
+  async stop(): Promise<void> {
+    this.#finished = true;
+    for (const id of this.#ids) this.#ctx.send(id, { type: 'finish' } satisfies ControllerToWorker);
+  }
+
+  #receive(from: string, m: WorkerToController | WorkerExited): void {
+    const n = this.#ids.indexOf(from);
+    if (n < 0) return;
+    switch (m.type) {
+      case 'ready':
+        this.#ready.add(from);
+        this.#report.workerState(from, 'RUNNING');
+        this.#changed();
+        this.#onReady?.();
+        break;
+      case 'counters':
+        this.#report.counters(m.stage, n, m.counters);
+        this.#changed();
+        break;
+      case 'stageResult':
+        this.#pending.get(from)?.resolve(m.result);
+        this.#pending.delete(from);
+        break;
+      case 'stageFailed':
+        this.#fail(new FaultError(m.fault));
+        break;
+      case 'exited':
+        this.#report.workerState(from, m.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED');
+        this.#changed();
+        if (!this.#finished) {
+          const errorMsg = m.errorMsg ?? 'exited before the query finished';
+          this.#fail(new FaultError({ errorCode: 'WorkerFailed', workerTaskId: from, errorMsg, errorMessage: `Worker task failed: [${from}] (${errorMsg})` }));
+        }
+        break;
+    }
+  }
+
+  #fail(e: Error): void {
+    if (this.#failure) return;
+    this.#failure = e;
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+    this.#onReady?.();
+  }
+}

@@ -1,0 +1,47 @@
+import type { TaskContext } from '../tasks/task-context.js';
+import { runStage0, runStage1, type WorkerIO } from './exec/index.js';
+import { faultOf } from './faults.js';
+import type { ControllerToWorker, WorkerToController } from './types.js';
+
+/**
+ * An MSQ worker task (`<controller>-worker<N>_0`, type query_worker): announces itself to its
+ * controller, runs the work orders it is sent one at a time, and ends when the controller says the
+ * query is over. A fault is reported to the controller, which fails the query and stops the workers.
+ */
+export async function runWorker(task: Record<string, unknown>, ctx: TaskContext): Promise<undefined> {
+  const controllerId = String(task.controllerTaskId);
+  const tell = (m: WorkerToController): void => ctx.send(controllerId, m);
+  const io: WorkerIO = {
+    workDir: ctx.workDir,
+    allowedInputDirs: ctx.allowedInputDirs,
+    allowedHttpProtocols: ctx.allowedHttpProtocols,
+    signal: ctx.signal,
+    log: ctx.log,
+    counters: (stage, counters) => tell({ type: 'counters', stage, counters }),
+  };
+  return new Promise<undefined>((resolve, reject) => {
+    let queue = Promise.resolve();
+    ctx.onMessage((from, message) => {
+      if (from !== controllerId) return;
+      const m = message as ControllerToWorker;
+      if (m.type === 'finish') {
+        queue.then(() => resolve(undefined), reject);
+        return;
+      }
+      queue = queue.then(async () => {
+        const { order } = m;
+        ctx.log('INFO', `Work order for stage ${order.stage}`);
+        try {
+          const result = order.stage === 0 ? await runStage0(order, io) : await runStage1(order, io);
+          tell({ type: 'stageResult', result });
+        } catch (e) {
+          const fault = faultOf(e, ctx.signal);
+          ctx.log('ERROR', `Stage ${order.stage} failed: ${fault.errorCode}: ${fault.errorMessage}`);
+          tell({ type: 'stageFailed', stage: order.stage, fault });
+        }
+      });
+    });
+    ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+    tell({ type: 'ready' });
+  });
+}
