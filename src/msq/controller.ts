@@ -108,12 +108,12 @@ export async function runController(task: Record<string, unknown>, ctx: TaskCont
     const fault = faultOf(e, ctx.signal);
     report.fail(fault, ctx.taskId, stage);
     push(true);
-    await pool.stop();
+    await pool.stop(false);
     throw new Error(faultMessage(fault), { cause: e });
   }
 
   async function finish(result: PublishRequest | undefined): Promise<PublishRequest | undefined> {
-    await pool.stop();
+    await pool.stop(true);
     report.succeed();
     push(true);
     return result;

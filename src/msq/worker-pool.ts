@@ -3,6 +3,8 @@ import { CANCELED, FaultError } from './faults.js';
 import type { MsqReport } from './report.js';
 import type { ControllerToWorker, StageResult, WorkOrder, WorkerToController } from './types.js';
 
+/** How long a finishing controller waits for its workers to end by themselves. */
+const EXIT_WAIT_MS = 5000;
 /** Druid gives workers about ten minutes to start before TaskStartTimeout. */
 const START_TIMEOUT_MS = 10 * 60_000;
 
@@ -26,6 +28,8 @@ export class WorkerPool {
   #failure: Error | null = null;
   #onReady: (() => void) | null = null;
   #finished = false;
+  readonly #exited = new Set<string>();
+  #onExit: (() => void) | null = null;
 
   constructor(ctx: TaskContext, report: MsqReport, changed: () => void) {
     this.#ctx = ctx;
@@ -78,10 +82,24 @@ export class WorkerPool {
     }
   }
 
-  /** Tells the workers the query is over; they end SUCCESS and free their slots. */
-  async stop(): Promise<void> {
+  /**
+   * Tells the workers the query is over. On success the controller waits (briefly) until they have
+   * ended SUCCESS, so their slots are free and the scheduler never has to stop them; on failure it
+   * does not wait: the scheduler stops whatever is left of the group.
+   */
+  async stop(waitForExit: boolean): Promise<void> {
     this.#finished = true;
     for (const id of this.#ids) this.#ctx.send(id, { type: 'finish' } satisfies ControllerToWorker);
+    if (!waitForExit || this.#exited.size === this.#ids.length) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, EXIT_WAIT_MS);
+      this.#onExit = () => {
+        if (this.#exited.size === this.#ids.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+    });
   }
 
   #receive(from: string, m: WorkerToController | WorkerExited): void {
@@ -106,8 +124,10 @@ export class WorkerPool {
         this.#fail(new FaultError(m.fault));
         break;
       case 'exited':
+        this.#exited.add(from);
         this.#report.workerState(from, m.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED');
         this.#changed();
+        this.#onExit?.();
         if (!this.#finished) {
           const errorMsg = m.errorMsg ?? 'exited before the query finished';
           this.#fail(new FaultError({ errorCode: 'WorkerFailed', workerTaskId: from, errorMsg, errorMessage: `Worker task failed: [${from}] (${errorMsg})` }));
