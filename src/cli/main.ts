@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError, resolveConfig } from '../config/config.js';
-import { startGrove } from '../service.js';
-import { seedCompletedTasks } from './seed-tasks.js';
 import { registerSqlCommand } from './sql.js';
 
 const program = new Command();
@@ -40,6 +38,8 @@ withSettings(program.command('start').description('start the Grove server')).act
   const cfg = config(opts);
   let grove;
   try {
+    // Loaded here, not at the top: `grove sql` should not pay for the server, DuckDB and the store.
+    const { startGrove } = await import('../service.js');
     grove = await startGrove(cfg);
   } catch (e) {
     process.stderr.write(`grove: could not start: ${(e as Error).message}\n`);
@@ -57,6 +57,7 @@ withSettings(program.command('start').description('start the Grove server')).act
 withSettings(program.command('seed-tasks').description('insert N completed noop tasks into the metadata store (benchmarks)'))
   .requiredOption('--count <n>', 'how many')
   .action(async (opts) => {
+    const { seedCompletedTasks } = await import('./seed-tasks.js');
     const n = await seedCompletedTasks(config(opts), Number(opts.count));
     process.stdout.write(`inserted ${n} completed tasks\n`);
   });
