@@ -53,7 +53,8 @@ export class TaskRunner {
   start(o: StartOptions): void {
     fs.mkdirSync(o.workDir, { recursive: true });
     const logFd = fs.openSync(o.logFile, 'a');
-    const child = fork(ENTRY, [], { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: [], serialization: 'advanced' });
+    // The task id in argv shows in `ps`, so an operator can tell which process runs which task.
+    const child = fork(ENTRY, [`--task=${o.taskId}`], { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: [], serialization: 'advanced' });
     fs.closeSync(logFd);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const entry: Running = { child, exited };

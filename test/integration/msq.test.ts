@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -191,17 +192,41 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     input.release('cancel-b.json');
   });
 
-  it('a worker that dies fails the job with WorkerFailed', async () => {
+  it('a worker process that is killed fails the job with WorkerFailed', async () => {
     const uris = [input.serve('wf-a.json', wikiRows(5), true)];
     const { body } = await submit(seedInsert('workerfail_msq', uris), { maxNumTasks: 2 });
     const worker = `${body.taskId}-worker0_0`;
     await waitFor(async () => (input.requests('wf-a.json') > 0 ? true : undefined), 30_000, 'worker reading');
-    expect((await s.post(`/druid/indexer/v1/task/${worker}/shutdown`)).status).toBe(200);
+    // SIGKILL, as the OOM killer would: the process gets no chance to say anything.
+    const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+    const pid = ps.split('\n').find((l) => l.includes(`--task=${worker}`))?.trim().split(/\s+/)[0];
+    expect(pid).toBeDefined();
+    process.kill(Number(pid), 'SIGKILL');
     const final = await s.waitForCompletion(body.taskId, 10_000);
     expect(final.statusCode).toBe('FAILED');
     expect(final.errorMsg).toMatch(/^WorkerFailed/);
+    expect((await s.status(worker))).toMatchObject({ statusCode: 'FAILED', errorMsg: expect.stringMatching(/exited unexpectedly.*SIGKILL/) });
     expect((await msq(body.taskId)).status.errorReport.error).toMatchObject({ errorCode: 'WorkerFailed', workerTaskId: worker });
+    expect((await s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
     input.release('wf-a.json');
+  });
+
+  it('queries during a REPLACE see the old rows or the new ones, never a mix', async () => {
+    const oldRows = Array.from({ length: 40 }, (_, i) => `2020-03-0${1 + (i % 3)}T00:00:00Z,old,${i}`);
+    const newRows = Array.from({ length: 7 }, (_, i) => `2020-03-0${1 + (i % 3)}T00:00:00Z,new,${i}`);
+    const cols = 'ts VARCHAR, page VARCHAR, n BIGINT';
+    expect((await run(`INSERT INTO swap SELECT TIME_PARSE(ts) AS __time, page, n FROM ${inline(oldRows, cols)} PARTITIONED BY DAY`)).final.statusCode).toBe('SUCCESS');
+    const { body } = await submit(`REPLACE INTO swap OVERWRITE ALL SELECT TIME_PARSE(ts) AS __time, page, n FROM ${inline(newRows, cols)} PARTITIONED BY DAY`);
+    const seen = new Set<string>();
+    for (;;) {
+      const rows = await s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page');
+      seen.add(JSON.stringify(rows));
+      if ((await s.status(body.taskId)).statusCode !== 'RUNNING') break;
+    }
+    seen.add(JSON.stringify(await s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page')));
+    const allowed = [JSON.stringify([{ page: 'old', c: 40 }]), JSON.stringify([{ page: 'new', c: 7 }])];
+    expect([...seen].every((v) => allowed.includes(v)), [...seen].join(' | ')).toBe(true);
+    expect(seen.has(allowed[1])).toBe(true);
   });
 
   it('a SELECT job puts its rows in the report, truncated at 3,000', async () => {
