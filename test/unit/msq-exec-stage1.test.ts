@@ -53,6 +53,8 @@ describe('stage 1: segment generation', () => {
       { name: 'deleted', type: 'LONG' },
     ]);
     expect(s.size).toBe(fs.statSync(s.localPath).size);
+    // A chunk fed by one shuffle file is that file, linked rather than written again.
+    expect(fs.statSync(s.localPath).ino).toBe(fs.statSync(partitions[1].file).ino);
     const back = await readParquet(s.localPath);
     expect(back.types).toEqual({ __time: 'TIMESTAMP', channel: 'VARCHAR', page: 'VARCHAR', added: 'BIGINT', deleted: 'BIGINT' });
     expect((await parquetSchema(s.localPath)).__time).toMatchObject({ type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' });

@@ -2,6 +2,14 @@ import type { DruidColumnType } from '../../core/types.js';
 import { quoteIdent } from '../../ingest/sql-text.js';
 import type { MsqPlan } from '../types.js';
 
+/** The __time expression normalised to TIMESTAMP whatever the SQL produced (epoch ms, TIMESTAMPTZ...). */
+export function timeExpr(type: string | undefined): string {
+  // No __time column: Druid's rows then sit at the epoch [?].
+  if (type === undefined) return `TIMESTAMP '1970-01-01 00:00:00'`;
+  if (/INT/.test(type)) return 'epoch_ms(CAST(__time AS BIGINT))';
+  return type === 'TIMESTAMP' ? '__time' : 'CAST(__time AS TIMESTAMP)';
+}
+
 /**
  * Output columns stored as their declared Druid type. DuckDB's own result types can differ (sum of
  * BIGINT is HUGEINT, which Parquet would store as DOUBLE and round), so stage 0 casts its output
@@ -35,4 +43,19 @@ export function castProjection(plan: MsqPlan, types: ReadonlyMap<string, string>
     return `CAST(${quoteIdent(name)} AS ${want}) AS ${quoteIdent(name)}`;
   });
   return changed ? cols.join(', ') : null;
+}
+
+/**
+ * The SELECT list of a segment file: __time as millisecond TIMESTAMP (Druid keeps ms; truncated,
+ * since a cast would round 23:59:59.9996 into the next chunk), then the plan's columns in order as
+ * their Druid types. Stage 0 writes shuffle files this way, so stage 1 can take a lone file as is.
+ */
+export function segmentProjection(plan: MsqPlan, types: ReadonlyMap<string, string>): string {
+  const cols = [`CAST(date_trunc('millisecond', ${timeExpr(types.get('__time'))}) AS TIMESTAMP_MS) AS __time`];
+  for (const c of plan.columns) {
+    if (c.name === '__time') continue;
+    const t = duckTypeOfDruid(c.druidType);
+    cols.push(t === undefined || types.get(c.name) === t ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${t}) AS ${quoteIdent(c.name)}`);
+  }
+  return cols.join(', ');
 }

@@ -3,7 +3,7 @@
  * and shuffles by time chunk, stage 1 writes segments), plus the two helpers the controller needs
  * (listing input files, reading SELECT results). Failures are MsqFaultError carrying the fault.
  */
-export type { SplitRef, WorkerIO } from './io.js';
+export type { SplitRef, WorkerIO } from './inputs.js';
 export { expandInputs } from './inputs.js';
 export { runStage0 } from './stage0.js';
 export { runStage1 } from './stage1.js';

@@ -4,8 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GroveError, invalidInput } from '../../errors/catalogue.js';
 import { listMatchingFiles } from '../../ingest/glob.js';
 import { allowedRealPath, download, globSafe, resolveAllowedDirs } from '../../ingest/input.js';
-import type { ExternInput } from '../types.js';
-import type { SplitRef, WorkerIO } from './io.js';
+import type { ExternInput, WorkerCounters } from '../types.js';
 
 /**
  * EXTERN input sources as splits (a file is never split, as in Druid), and fetching one split so
@@ -13,6 +12,28 @@ import type { SplitRef, WorkerIO } from './io.js';
  * data written to a file. Every local path is checked against the allowed directories both when
  * listed (controller) and when read (worker), since a work order is only as good as its sender.
  */
+
+/** What a stage needs from the process running it (a worker task, or the controller for listing). */
+export interface WorkerIO {
+  /** Private scratch directory: downloads, inline data, DuckDB spill files. */
+  readonly workDir: string;
+  /** Directories local input may be read from. */
+  readonly allowedInputDirs: readonly string[];
+  /** URL protocols http input may use, e.g. ['http:', 'https:']. */
+  readonly allowedHttpProtocols: readonly string[];
+  /** Aborted on shutdown: DuckDB is interrupted and the stage ends with the Canceled fault. */
+  readonly signal: AbortSignal;
+  log(level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', msg: string): void;
+  /** The worker's whole counters for `stage` so far (a snapshot, not a delta). */
+  counters(stage: number, c: WorkerCounters): void;
+}
+
+/** One input file of the job: `file:` URL, http(s) URI, or `inline:<inputNumber>`. */
+export interface SplitRef {
+  readonly inputNumber: number;
+  readonly uri: string;
+  readonly size?: number;
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

@@ -35,35 +35,65 @@ export function openDecompressed(file: string, signal: AbortSignal): Readable | 
   return raw.pipe(gunzip);
 }
 
-export async function countLines(file: string, signal: AbortSignal): Promise<LineCounts | null> {
-  const stream = openDecompressed(file, signal);
-  if (stream === null) return null;
-  let lines = 0;
-  let irregular = 0;
-  // State of the line in progress: any byte seen yet, and the first non-blank byte (-1: none yet).
-  let started = false;
-  let first = -1;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+/** Counts lines and irregular lines over the chunks of a file, fed in order. */
+class LineCounter {
+  lines = 0;
+  irregular = 0;
+  // State of the line in progress: any byte seen yet, and its first non-blank byte (-1: none yet).
+  private started = false;
+  private first = -1;
+
+  feed(chunk: Buffer): void {
     let pos = 0;
     for (;;) {
       const nl = chunk.indexOf(LF, pos);
       const end = nl < 0 ? chunk.length : nl;
-      if (end > pos) started = true;
+      if (end > pos) this.started = true;
       // Almost every line starts with `{`, so this loop usually looks at one byte.
-      for (let i = pos; first < 0 && i < end; i++) if (!isSpace(chunk[i])) first = chunk[i];
-      if (nl < 0) break;
-      lines++;
-      if (first !== OPEN) irregular++;
-      started = false;
-      first = -1;
+      for (let i = pos; this.first < 0 && i < end; i++) if (!isSpace(chunk[i])) this.first = chunk[i];
+      if (nl < 0) return;
+      this.end();
       pos = nl + 1;
     }
   }
-  if (started) {
-    lines++;
-    if (first !== OPEN) irregular++;
+
+  end(): void {
+    this.lines++;
+    if (this.first !== OPEN) this.irregular++;
+    this.started = false;
+    this.first = -1;
   }
-  return { lines, irregular };
+
+  finish(): LineCounts {
+    if (this.started) this.end();
+    return { lines: this.lines, irregular: this.irregular };
+  }
+}
+
+/** Bytes read per call for plain files: one reused buffer costs half a stream's allocations. */
+const READ_SIZE = 4 << 20;
+
+export async function countLines(file: string, signal: AbortSignal): Promise<LineCounts | null> {
+  const counter = new LineCounter();
+  if (/\.(gz|zst|zstd|bz2|xz|sz|snappy|lz4)$/i.test(file)) {
+    const stream = openDecompressed(file, signal);
+    if (stream === null) return null;
+    for await (const chunk of stream as AsyncIterable<Buffer>) counter.feed(chunk);
+    return counter.finish();
+  }
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_SIZE);
+    for (;;) {
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+      const { bytesRead } = await fd.read(buf, 0, READ_SIZE, null);
+      if (bytesRead === 0) break;
+      counter.feed(bytesRead === READ_SIZE ? buf : buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fd.close();
+  }
+  return counter.finish();
 }
 
 /** The first `n` lines of the file (for CSV headers), without reading the rest. */

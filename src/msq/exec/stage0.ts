@@ -8,7 +8,7 @@ import { castProjection } from './columns.js';
 import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
-import type { WorkerIO } from './io.js';
+import type { WorkerIO } from './inputs.js';
 import { duckTypeOf, KEPT_WARNINGS, readSplit } from './read.js';
 import { writeShuffle } from './shuffle.js';
 
@@ -71,7 +71,8 @@ async function appendOutput(db: DuckSession, plan: MsqPlan, sql: string): Promis
   if (types.size > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(types.size));
   const cast = castProjection(plan, types);
   const select = cast === null ? `SELECT * FROM (${sql})` : `SELECT ${cast} FROM (${sql})`;
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${OUT} AS ${select} LIMIT 0`);
+  // A plain table (the database is private): forked connections writing the shuffle must see it.
+  await db.run(`CREATE TABLE IF NOT EXISTS ${OUT} AS ${select} LIMIT 0`);
   const r = await db.run(`INSERT INTO ${OUT} ${select}`);
   return Number(r.rowsChanged);
 }
@@ -152,6 +153,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
       shuffleDir: order.shuffleDir,
       combine: plan.grouped && streaming && batches > 1,
       signal: io.signal,
+      log: (msg) => io.log('INFO', msg),
       progress: (written, chunks, rows, bytes) => {
         counters.shuffle = { type: 'channel', rows: [rows], bytes: [bytes], frames: [written] };
         counters.sortProgress = sortProgress(batches, written, chunks);

@@ -4,32 +4,18 @@ import type { ColumnInfo, Interval, SegmentToPublish } from '../../core/types.js
 import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import type { MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
-import { duckTypeOfDruid } from './columns.js';
+import { segmentProjection } from './columns.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 import { asFaultError, checkAborted } from './faults.js';
-import type { WorkerIO } from './io.js';
-import { timeExpr } from './shuffle.js';
+import type { WorkerIO } from './inputs.js';
 
 /**
  * Stage 1 (Druid's segmentGenerator): each assigned time chunk's shuffle files, from every stage-0
- * worker, become segment files of at most rowsPerSegment rows. A chunk fed by one file is copied as
- * it is (stage 0 already sorted and combined it, see shuffle.ts); several files are merged, with
- * partial aggregates folded by their combine, and sorted by __time, CLUSTERED BY, then the rest.
+ * worker, become segment files of at most rowsPerSegment rows. A chunk fed by one file is taken as
+ * it is, or cut by row number when too big: stage 0 wrote it as a sorted, combined segment file
+ * (shuffle.ts). Several files are merged, partial aggregates folded by their combine, and sorted by
+ * __time, CLUSTERED BY, then the rest.
  */
-
-/**
- * Segment columns: __time as millisecond TIMESTAMP (Druid keeps ms; truncated, since a cast would
- * round 23:59:59.9996 into the next chunk), the rest as their Druid type.
- */
-function projection(plan: MsqPlan, types: ReadonlyMap<string, string>): string {
-  const cols = [`CAST(date_trunc('millisecond', ${timeExpr(types.get('__time'))}) AS TIMESTAMP_MS) AS __time`];
-  for (const c of plan.columns) {
-    if (c.name === '__time') continue;
-    const t = duckTypeOfDruid(c.druidType);
-    cols.push(t === undefined || !types.has(c.name) ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${t}) AS ${quoteIdent(c.name)}`);
-  }
-  return cols.join(', ');
-}
 
 function sortKeys(plan: MsqPlan, types: ReadonlyMap<string, string>): string {
   const names = [...types.keys()];
@@ -62,6 +48,12 @@ async function chunkSource(db: DuckSession, plan: MsqPlan, files: readonly strin
 
 const sizeOf = async (f: string): Promise<number> => (await fs.stat(f)).size;
 
+/** A hard link when both sit on one file system (the job's work directory), else a copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await fs.rm(to, { force: true });
+  await fs.link(from, to).catch(() => fs.copyFile(from, to));
+}
+
 export async function runStage1(order: WorkOrder & { stage: 1 }, io: WorkerIO): Promise<StageResult & { stage: 1 }> {
   const { plan, settings } = order;
   const maxRows = Math.max(1, settings.rowsPerSegment);
@@ -93,14 +85,20 @@ export async function runStage1(order: WorkOrder & { stage: 1 }, io: WorkerIO): 
       progress.rowsProcessed += Number(read.n);
       progress.rowsMerged += src.rows;
       publish();
-      const project = projection(plan, src.types);
       const parts = Math.ceil(src.rows / maxRows);
+      const project = segmentProjection(plan, src.types);
       for (let part = 0; part < parts; part++) {
         checkAborted(io.signal);
         const file = path.join(order.outDir, `${p.chunk.start}_${p.chunk.end}_${part}.parquet`);
-        const where = parts === 1 ? '' : ` WHERE ${src.range(part * maxRows, (part + 1) * maxRows)}`;
-        const r = await db.run(`COPY (SELECT ${project} FROM ${src.from}${where}) TO ${quotePath(file)} (FORMAT parquet)`);
-        const numRows = Number(r.rowsChanged);
+        let numRows: number;
+        if (parts === 1 && p.files.length === 1) {
+          // Already a sorted segment file (shuffle.ts): taken without decoding and encoding again.
+          await linkOrCopy(p.files[0], file);
+          numRows = src.rows;
+        } else {
+          const where = parts === 1 ? '' : ` WHERE ${src.range(part * maxRows, (part + 1) * maxRows)}`;
+          numRows = Number((await db.run(`COPY (SELECT ${project} FROM ${src.from}${where}) TO ${quotePath(file)} (FORMAT parquet)`)).rowsChanged);
+        }
         progress.rowsPersisted += numRows;
         segments.push(segment(p.chunk, p.version, file, numRows, await sizeOf(file), dims, metrics, columns));
         publish();
