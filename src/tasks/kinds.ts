@@ -87,3 +87,20 @@ export function describeTask(body: unknown, opts: DescribeOptions): TaskDescript
       );
   }
 }
+
+/** Worker N of an MSQ controller: Druid's `<controllerId>-worker<N>_<attempt>`, same group and priority. */
+export function describeWorker(controller: TaskDescription, n: number): TaskDescription {
+  const id = `${controller.id}-worker${n}_0`;
+  return {
+    id,
+    groupId: controller.id,
+    type: 'query_worker',
+    dataSource: controller.dataSource,
+    priority: controller.priority,
+    lock: null,
+    payload: {
+      type: 'query_worker', id, groupId: controller.id, dataSource: controller.dataSource, controllerTaskId: controller.id, workerNumber: n,
+      resource: { availabilityGroup: id, requiredCapacity: 1 }, context: { priority: controller.priority },
+    },
+  };
+}

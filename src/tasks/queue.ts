@@ -5,19 +5,18 @@ import { intervalToString, overlaps, type Interval, type LockType } from '../cor
 import { GroveError } from '../errors/catalogue.js';
 import type { Db } from '../store/db.js';
 import { getTask, insertAudit, insertTask, listActiveTasks, updateTask } from '../store/tasks.js';
-import type { TaskDescription } from './kinds.js';
+import { describeWorker, type TaskDescription } from './kinds.js';
 import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
 import { type DataPaths } from './paths.js';
 import { publishAndSucceed, recordTaskEnd } from './publish.js';
 import { TaskRunner, type TaskOutcome } from './runner.js';
 import { intervalKey, type WorkerExited } from './task-context.js';
-import { finalReport } from './reports.js';
+import { LockWaiters } from './lock-waiters.js';
+import { TaskFiles } from './task-files.js';
 
 export const SHUTDOWN_BY_USER = 'Shutdown request from user';
 /** How Druid words the end of a worker whose query was canceled. */
 export const WORKER_CANCELED = 'Canceled: Query canceled by user or by task shutdown.';
-/** Druid's taskLockTimeout default. */
-const LOCK_TIMEOUT_MS = 300_000;
 
 /** A task the queue is responsible for: waiting, pending or running. */
 export interface ActiveTask {
@@ -30,12 +29,6 @@ export interface ActiveTask {
   ending: boolean;
 }
 
-interface LockWaiter {
-  readonly req: LockRequest;
-  readonly since: number;
-  readonly resolve: (versions: ReadonlyMap<string, string>) => void;
-  readonly reject: (e: Error) => void;
-}
 
 /**
  * Druid's TaskQueue + TaskLockbox + a local TaskRunner in one: tasks wait for their locks
@@ -50,7 +43,8 @@ export class TaskQueue {
   readonly #locks = new Lockbox();
   readonly #runner: TaskRunner;
   readonly #active = new Map<string, ActiveTask>();
-  readonly #lockWaiters = new Map<string, LockWaiter>();
+  readonly #lockWaiters = new LockWaiters();
+  readonly #files: TaskFiles;
   #ticking: Promise<void> | null = null;
   #tickAgain = false;
   #stopped = false;
@@ -63,6 +57,7 @@ export class TaskQueue {
     this.#config = config;
     this.#paths = paths;
     this.#log = log;
+    this.#files = new TaskFiles(paths);
     this.#runner = new TaskRunner({
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
       launchWorkers: (id, count) => this.#launchWorkers(id, count),
@@ -88,9 +83,9 @@ export class TaskQueue {
         // Its process died with the old server; its staged segments were never published.
         fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
         const errorMsg = 'Task was running when Grove stopped; it was not completed and nothing it wrote was published';
-        this.#appendLog(row.id, `ERROR ${errorMsg}`);
+        this.#files.appendLog(row.id, 'ERROR', errorMsg);
         await recordTaskEnd(this.#db, { taskId: row.id, status: 'FAILED', errorMsg, startedMs: row.started_ms, endedMs: now }, row.group_id);
-        this.#writeReport(row.id, row.type, errorMsg, undefined);
+        this.#files.writeReport(row.id, row.type, errorMsg, undefined);
         continue;
       }
       await updateTask(this.#db, row.id, { runner_state: 'WAITING' });
@@ -231,7 +226,11 @@ export class TaskQueue {
       t.runnerState = 'PENDING';
       await updateTask(this.#db, t.desc.id, { runner_state: 'PENDING' });
     }
-    await this.#retryLockWaiters();
+    await this.#lockWaiters.retry(
+      (req) => this.#tryLock(this.#active.get(req.taskId)!.desc, req.intervals, req.type),
+      (id) => this.#active.get(id)?.ending === false,
+      SHUTDOWN_BY_USER,
+    );
     let free = this.#config.workerCapacity - [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING').length;
     for (const t of this.#ordered('PENDING')) {
       if (free <= 0) break;
@@ -323,20 +322,9 @@ export class TaskQueue {
     if (!ctl || ctl.ending) throw new Error(`Task[${controllerId}] is not active`);
     const ids: string[] = [];
     for (let n = 0; n < count; n++) {
-      const id = `${controllerId}-worker${n}_0`;
-      await this.submit({
-        id,
-        groupId: controllerId,
-        type: 'query_worker',
-        dataSource: ctl.desc.dataSource,
-        priority: ctl.desc.priority,
-        lock: null,
-        payload: {
-          type: 'query_worker', id, groupId: controllerId, dataSource: ctl.desc.dataSource, controllerTaskId: controllerId, workerNumber: n,
-          resource: { availabilityGroup: id, requiredCapacity: 1 }, context: { priority: ctl.desc.priority },
-        },
-      });
-      ids.push(id);
+      const worker = describeWorker(ctl.desc, n);
+      await this.submit(worker);
+      ids.push(worker.id);
     }
     return ids;
   }
@@ -372,39 +360,9 @@ export class TaskQueue {
   #requestLocks(taskId: string, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>> {
     const t = this.#active.get(taskId);
     if (!t) return Promise.reject(new Error(`Task[${taskId}] is not active`));
-    return new Promise((resolve, reject) => {
-      this.#lockWaiters.set(taskId, {
-        req: { taskId, groupId: t.desc.groupId, dataSource: t.desc.dataSource, priority: t.desc.priority, type, intervals },
-        since: Date.now(),
-        resolve,
-        reject,
-      });
-      this.#tick();
-    });
-  }
-
-  async #retryLockWaiters(): Promise<void> {
-    for (const [taskId, w] of this.#lockWaiters) {
-      const t = this.#active.get(taskId);
-      if (!t || t.ending) {
-        this.#lockWaiters.delete(taskId);
-        w.reject(new Error(SHUTDOWN_BY_USER));
-        continue;
-      }
-      try {
-        const versions = await this.#tryLock(t.desc, w.req.intervals, w.req.type);
-        if (versions !== null) {
-          this.#lockWaiters.delete(taskId);
-          w.resolve(versions);
-        } else if (Date.now() - w.since > LOCK_TIMEOUT_MS) {
-          this.#lockWaiters.delete(taskId);
-          w.reject(new Error(`Timed out after ${LOCK_TIMEOUT_MS} ms waiting for locks on ${w.req.intervals.map(intervalToString).join(', ')}`));
-        }
-      } catch (e) {
-        this.#lockWaiters.delete(taskId);
-        w.reject(e as Error);
-      }
-    }
+    const waiting = this.#lockWaiters.wait({ taskId, groupId: t.desc.groupId, dataSource: t.desc.dataSource, priority: t.desc.priority, type, intervals });
+    this.#tick();
+    return waiting;
   }
 
   async #onFinished(taskId: string, outcome: TaskOutcome): Promise<void> {
@@ -421,7 +379,7 @@ export class TaskQueue {
             this.#db, this.#paths.deepStorage, outcome.publish, this.#locks.locksOf(taskId),
             { taskId, status: 'SUCCESS', errorMsg: null, startedMs: t.startedMs, endedMs }, t.desc.groupId,
           );
-          this.#appendLog(taskId, `INFO Published ${n} segment(s) for dataSource[${outcome.publish.dataSource}]`);
+          this.#files.appendLog(taskId, 'INFO', `Published ${n} segment(s) for dataSource[${outcome.publish.dataSource}]`);
           await this.#end(t, 'SUCCESS', null, true);
         } else {
           await this.#end(t, 'SUCCESS', null);
@@ -442,14 +400,13 @@ export class TaskQueue {
   /** Records the final state, releases locks, removes scratch files and frees the slot. */
   async #end(t: ActiveTask, status: 'SUCCESS' | 'FAILED', errorMsg: string | null, alreadyRecorded = false): Promise<void> {
     const id = t.desc.id;
-    this.#writeReport(id, t.desc.type, errorMsg, t.liveReport);
+    this.#files.writeReport(id, t.desc.type, errorMsg, t.liveReport);
     if (!alreadyRecorded) {
       await recordTaskEnd(this.#db, { taskId: id, status, errorMsg, startedMs: t.startedMs, endedMs: Date.now() }, t.desc.groupId);
     }
-    if (errorMsg !== null && t.startedMs !== null) this.#appendLog(id, `ERROR Task failed: ${errorMsg}`);
+    if (errorMsg !== null && t.startedMs !== null) this.#files.appendLog(id, 'ERROR', `Task failed: ${errorMsg}`);
     this.#locks.release(id);
-    this.#lockWaiters.get(id)?.reject(new Error(errorMsg ?? 'Task ended'));
-    this.#lockWaiters.delete(id);
+    this.#lockWaiters.fail(id, errorMsg ?? 'Task ended');
     fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
     this.#active.delete(id);
     if (t.desc.type === 'query_worker') {
@@ -462,17 +419,4 @@ export class TaskQueue {
     this.#tick();
   }
 
-  #writeReport(taskId: string, type: string, errorMsg: string | null, live: unknown): void {
-    const report = finalReport(taskId, type, errorMsg, live);
-    if (report === undefined) return;
-    fs.mkdirSync(this.#paths.taskDir(taskId), { recursive: true });
-    fs.writeFileSync(this.#paths.reportFile(taskId), JSON.stringify(report));
-  }
-
-  #appendLog(taskId: string, line: string): void {
-    if (!fs.existsSync(this.#paths.taskDir(taskId))) return;
-    const ts = new Date().toISOString().replace('.', ',').replace('Z', '');
-    const [level, ...rest] = line.split(' ');
-    fs.appendFileSync(this.#paths.logFile(taskId), `${ts} ${level} [grove-queue] grove.TaskQueue - ${rest.join(' ')}\n`);
-  }
 }
