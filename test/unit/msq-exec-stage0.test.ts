@@ -194,6 +194,13 @@ describe('stage 0: checks and partitioning', () => {
     expect(f.fault).toEqual({ errorCode: 'InsertTimeNull', errorMessage: 'Null timestamp (__time) encountered during INSERT or REPLACE.' });
   });
 
+  it('fails with InsertTimeNull under PARTITIONED BY ALL too, where rows go straight to their file', async () => {
+    const data = '{"time":"2020-01-01T00:00:00Z","channel":"a"}\n{"channel":"no time"}';
+    const io = testIO();
+    const f = await faultOf(stage0(wikiPlan([jsonInput({ type: 'inline', data })], { partitionedBy: 'ALL' }), io));
+    expect(f.fault.errorCode).toBe('InsertTimeNull');
+  });
+
   it('fails with TooManyBuckets beyond 5,000 time chunks', async () => {
     const data = Array.from({ length: 5001 }, (_, i) => JSON.stringify({ time: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString() })).join('\n');
     const f = await faultOf(stage0(wikiPlan([jsonInput({ type: 'inline', data })], { partitionedBy: 'HOUR' })));
@@ -209,7 +216,9 @@ describe('stage 0: checks and partitioning', () => {
 
   it('PARTITIONED BY ALL makes one partition at the start of ETERNITY, sorted by __time', async () => {
     const data = ['2020-03-01T00:00:00Z', '2019-01-01T00:00:00Z', '2020-01-01T00:00:00Z'].map((t) => JSON.stringify({ time: t, channel: t.slice(0, 4) })).join('\n');
-    const { result } = await stage0(wikiPlan([jsonInput({ type: 'inline', data })], { partitionedBy: 'ALL' }));
+    const { result, io } = await stage0(wikiPlan([jsonInput({ type: 'inline', data })], { partitionedBy: 'ALL' }));
+    expect(io.logs.some((l) => l.includes('written directly'))).toBe(true);
+    expect(lastCounters(io, 0).shuffle).toMatchObject({ rows: [3], frames: [1] });
     expect(result.partitions).toHaveLength(1);
     expect(result.partitions[0]).toMatchObject({ chunkStart: ETERNITY.start, rows: 3 });
     const rows = (await readParquet(result.partitions[0].file)).rows;
@@ -246,6 +255,22 @@ describe('stage 0: checks and partitioning', () => {
     const c = lastCounters(io, 0);
     expect(c.input0?.rows).toEqual([6]);
     expect(c.output?.rows).toEqual([2]);
+  });
+
+  it('a SELECT job over several files of one worker concatenates them in file order', async () => {
+    const plan = wikiPlan([jsonInput({ type: 'local', baseDir: MSQ_FIXTURES, filter: 'wiki.json*' })], {
+      kind: 'select',
+      dataSource: null,
+      partitionedBy: null,
+      stage0Sql: 'SELECT page, added FROM __input0',
+      columns: [col('page', 'STRING'), col('added', 'LONG')],
+    });
+    const { result, io } = await stage0(plan);
+    expect(result.partitions.map((p) => p.rows)).toEqual([12]);
+    const pages = (await readParquet(result.partitions[0].file)).rows.map((r) => r.page);
+    expect(pages.slice(0, 6)).toEqual(pages.slice(6));
+    expect(pages[0]).toBe('Talk:Oswald Tilghman');
+    expect(io.logs.some((l) => l.includes('written directly'))).toBe(false);
   });
 
   it('no input files: no partitions', async () => {

@@ -1,7 +1,7 @@
 import type { DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath, quoteString } from '../../ingest/sql-text.js';
 import type { ExternInput, MsqFault } from '../types.js';
-import { cannotParseFault } from './faults.js';
+import { cannotParseFault, MsqFaultError } from './faults.js';
 import type { FetchedSplit } from './inputs.js';
 import { countLines, readLeadingLines, splitDelimited } from './lines.js';
 
@@ -49,7 +49,11 @@ async function readJson(db: DuckSession, input: ExternInput, file: FetchedSplit,
   try {
     await consume(strict);
   } catch (e) {
-    if (signal.aborted) throw e;
+    // A fault of the statement itself (too many columns...) would only recur line by line.
+    if (signal.aborted || e instanceof MsqFaultError) {
+      await counting.catch(() => undefined);
+      throw e;
+    }
     strictOk = false;
   }
   const counts = await counting;

@@ -38,6 +38,9 @@ export interface ShuffleOptions {
   readonly progress: (written: number, chunks: number, rows: number, bytes: number) => void;
 }
 
+/** Names shuffle files apart: several workers write into one directory. */
+export const shuffleToken = (): string => `${process.pid}_${randomUUID().slice(0, 8)}`;
+
 async function copyOut(db: DuckSession, sql: string, file: string): Promise<{ rows: number; bytes: number }> {
   const r = await db.run(`COPY (${sql}) TO ${quotePath(file)} (FORMAT parquet)`);
   return { rows: Number(r.rowsChanged), bytes: (await fs.stat(file)).size };
@@ -46,7 +49,7 @@ async function copyOut(db: DuckSession, sql: string, file: string): Promise<{ ro
 export async function writeShuffle(db: DuckSession, plan: MsqPlan, opts: ShuffleOptions): Promise<Partition[]> {
   const began = Date.now();
   await fs.mkdir(opts.shuffleDir, { recursive: true });
-  const token = `${process.pid}_${randomUUID().slice(0, 8)}`;
+  const token = shuffleToken();
   let src = opts.table;
   if (opts.combine) {
     const types = await describe(db.rows, src);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { DRUID_MACROS } from '../../query/druid-macros.js';
 import { quoteIdent } from '../../ingest/sql-text.js';
+import { parseGranularity } from '../../time/granularity.js';
 import type { ChannelCounters, MsqFault, MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
 import { castProjection } from './columns.js';
 import { describe } from './combine.js';
@@ -10,7 +11,8 @@ import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsF
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
 import { duckTypeOf, KEPT_WARNINGS, readSplit } from './read.js';
-import { writeShuffle } from './shuffle.js';
+import { finishDirect, writeDirect } from './direct.js';
+import { shuffleToken, writeShuffle, type Partition } from './shuffle.js';
 
 /**
  * Stage 0 of an MSQ job on one worker: read each input file in turn, run the statement's SQL over
@@ -21,6 +23,9 @@ import { writeShuffle } from './shuffle.js';
  * no input is held whole. Materialised: joins of several inputs and statements that need all rows at
  * once (ORDER BY, LIMIT, aggregates without a combine) load every file into `__input<n>` first and
  * run the SQL once at the end.
+ *
+ * Output goes to a table that shuffle.ts checks, sorts and cuts into per-chunk files, except when
+ * it is one file made by one run of the SQL (SELECT jobs, PARTITIONED BY ALL): then straight to it.
  */
 
 const OUT = '__out';
@@ -34,6 +39,12 @@ class Counters {
 
   constructor(totalFiles: number) {
     this.input0 = { type: 'channel', rows: [0], bytes: [0], files: [0], totalFiles: [totalFiles] };
+  }
+
+  setOutput(out: { rows: number; bytes: number }, frames: number): void {
+    this.output.rows[0] = out.rows;
+    this.output.bytes[0] = out.bytes;
+    this.output.frames[0] = frames;
   }
 
   snapshot(): WorkerCounters {
@@ -80,6 +91,11 @@ async function appendOutput(db: DuckSession, plan: MsqPlan, sql: string): Promis
 export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): Promise<StageResult & { stage: 0 }> {
   const { plan, settings } = order;
   const streaming = plan.inputs.length === 1 && !plan.singleWorker;
+  // One output file made by one run of the SQL goes straight to its file (direct.ts).
+  const oneFile = plan.kind === 'select' || parseGranularity(plan.partitionedBy ?? 'ALL', 'PARTITIONED BY').type === 'all';
+  const direct = oneFile && (!streaming || order.splits.length <= 1);
+  const directFile = path.join(order.shuffleDir, `${plan.kind === 'select' ? 'select' : 'all'}_${shuffleToken()}.parquet`);
+  let directRows = -1;
   const counters = new Counters(order.splits.filter((s) => s.inputNumber === 0).length);
   const publish = (): void => io.counters(0, counters.snapshot());
   const warnings: MsqFault[] = [];
@@ -88,6 +104,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
   try {
     db = await openDuckSession(path.join(io.workDir, 'stage0'), io.signal);
     const session = db;
+    await fs.mkdir(order.shuffleDir, { recursive: true });
     // The planned SQL calls Druid's functions through the same macros the query engine defines,
     // and Druid's LONG / LONG is integer division.
     await session.run('SET integer_division = true');
@@ -98,6 +115,10 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         await session.run(`CREATE TEMP TABLE __input${n} (${cols})`);
       }
     }
+    // Runs the statement once more over what is loaded: into its file, or appended to the table.
+    const runSql = async (): Promise<number> => (direct ? (directRows = await writeDirect(session, plan, plan.stage0Sql, directFile)) : appendOutput(session, plan, plan.stage0Sql));
+    const outputSoFar = async (): Promise<{ rows: number; bytes: number }> =>
+      direct ? { rows: directRows, bytes: (await fs.stat(directFile)).size } : { rows: Number((await session.rows(`SELECT count(*) AS n FROM ${OUT}`))[0].n), bytes: await tableBytes(session) };
     publish();
     let batches = 0;
     for (const [i, split] of order.splits.entries()) {
@@ -109,7 +130,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         const consume = streaming
           ? async (relation: string): Promise<number> => {
               await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${relation}`);
-              return appendOutput(session, plan, plan.stage0Sql);
+              return runSql();
             }
           : async (relation: string): Promise<number> => Number((await session.run(`INSERT INTO __input${split.inputNumber} SELECT * FROM (${relation})`)).rowsChanged);
         const splitStarted = Date.now();
@@ -122,11 +143,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
           counters.input0.bytes[0] += file.size;
           counters.input0.files[0] += 1;
         }
-        if (streaming) {
-          counters.output.rows[0] = Number((await session.rows(`SELECT count(*) AS n FROM ${OUT}`))[0].n);
-          counters.output.bytes[0] = await tableBytes(session);
-          counters.output.frames[0] = batches;
-        }
+        if (streaming) counters.setOutput(await outputSoFar(), batches);
         io.log('INFO', `Read ${split.uri}: ${res.rows} rows, ${res.warningCount} unparseable, in ${Date.now() - splitStarted} ms`);
         publish();
         if (settings.maxParseExceptions >= 0 && counters.warnings > settings.maxParseExceptions) {
@@ -138,31 +155,37 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     }
     if (!streaming) {
       // Every input is loaded: the statement runs once over all of them.
-      counters.output.rows[0] = await appendOutput(session, plan, plan.stage0Sql);
-      counters.output.bytes[0] = await tableBytes(session);
-      counters.output.frames[0] = 1;
+      await runSql();
+      counters.setOutput(await outputSoFar(), 1);
       await session.run(Array.from(plan.inputs, (_, n) => `DROP TABLE __input${n}`).join('; '));
       publish();
     }
-    const [exists] = await session.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${OUT}'`);
-    if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings };
     checkAborted(io.signal);
-    counters.sortProgress = sortProgress(batches, 0, 0);
-    const partitions = await writeShuffle(session, plan, {
-      table: OUT,
-      shuffleDir: order.shuffleDir,
-      combine: plan.grouped && streaming && batches > 1,
-      signal: io.signal,
-      log: (msg) => io.log('INFO', msg),
-      progress: (written, chunks, rows, bytes) => {
-        counters.shuffle = { type: 'channel', rows: [rows], bytes: [bytes], frames: [written] };
-        counters.sortProgress = sortProgress(batches, written, chunks);
-        publish();
-      },
-    });
+    let partitions: Partition[];
+    if (direct) {
+      partitions = directRows < 0 ? [] : await finishDirect(session, plan, directFile, directRows);
+      const total = partitions.reduce((a, p) => ({ rows: a.rows + p.rows, bytes: a.bytes + p.bytes }), { rows: 0, bytes: 0 });
+      counters.shuffle = { type: 'channel', rows: [total.rows], bytes: [total.bytes], frames: [partitions.length] };
+    } else {
+      const [exists] = await session.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${OUT}'`);
+      if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings };
+      counters.sortProgress = sortProgress(batches, 0, 0);
+      partitions = await writeShuffle(session, plan, {
+        table: OUT,
+        shuffleDir: order.shuffleDir,
+        combine: plan.grouped && streaming && batches > 1,
+        signal: io.signal,
+        log: (msg) => io.log('INFO', msg),
+        progress: (written, chunks, rows, bytes) => {
+          counters.shuffle = { type: 'channel', rows: [rows], bytes: [bytes], frames: [written] };
+          counters.sortProgress = sortProgress(batches, written, chunks);
+          publish();
+        },
+      });
+    }
     counters.sortProgress = sortProgress(batches, partitions.length, partitions.length);
     publish();
-    io.log('INFO', `Stage 0 done: ${counters.input0.rows[0]} rows in, ${partitions.length} shuffle file(s), ${Date.now() - started} ms`);
+    io.log('INFO', `Stage 0 done: ${counters.input0.rows[0]} rows in, ${partitions.length} shuffle file(s)${direct ? ' written directly' : ''}, ${Date.now() - started} ms`);
     return { stage: 0, partitions, warnings };
   } catch (e) {
     throw asFaultError(e, io.signal, warnings);
