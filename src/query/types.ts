@@ -1,5 +1,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DruidColumnType, Interval, SegmentRecord } from '../core/types.js';
+import type { TaskStatusPlus } from '../tasks/status.js';
+import type { ServerInfo } from './system/rows.js';
 
 /** Result formats of POST /druid/v2/sql (reference §5.1). */
 export const RESULT_FORMATS = ['object', 'array', 'objectLines', 'arrayLines', 'csv'] as const;
@@ -31,6 +33,13 @@ export interface QueryDeps {
   readonly deepStorageDir: string;
   /** The shared engine from createQueryEngine(). */
   readonly duckdb: DuckDBInstance;
+  /**
+   * Active and recently completed tasks, the list GET /druid/indexer/v1/tasks answers with
+   * (sys.tasks). Optional so engines without a task queue still answer; sys.tasks is then empty.
+   */
+  listTasks?(): Promise<TaskStatusPlus[]>;
+  /** This process as sys.servers lists it; without it sys.servers is empty. */
+  readonly server?: ServerInfo;
 }
 
 export interface ResultColumn {
