@@ -7,6 +7,7 @@ import { convertResult } from './convert.js';
 import { fromDuckDbError } from './errors.js';
 import { bindParameters, parseSql } from './parse.js';
 import { toDuckDbSql } from './rewrite.js';
+import { createSystemTables, loadSystemTables, lookupSystemTable, useSystemTables, type SystemTable } from './system/index.js';
 import { findTables, type TableRef } from './tables.js';
 import type { DataSourcePlan, QueryDeps, SqlRequest, SqlResult } from './types.js';
 import { createDataSourceView } from './views.js';
@@ -31,8 +32,9 @@ function lineColumn(sql: string, text: string): { line: number; column: number }
 }
 
 /** Calcite's message for an unknown table, with its position as Druid reports it. */
-function objectNotFound(sql: string, ref: TableRef): GroveError {
+function objectNotFound(sql: string, ref: TableRef, message?: string): GroveError {
   const within = ref.schema !== undefined ? ` within '${ref.schema}'` : '';
+  const what = message ?? `Object '${ref.name}' not found${within}`;
   const pos = lineColumn(sql, ref.text);
   const where = pos ? ` (line [${pos.line}], column [${pos.column}])` : '';
   const context: Record<string, string> = { sourceType: 'sql' };
@@ -44,7 +46,7 @@ function objectNotFound(sql: string, ref: TableRef): GroveError {
       endColumn: String(pos.column + ref.text.length - 1),
     });
   }
-  return new GroveError('invalidInput', `Object '${ref.name}' not found${within}${where}`, { context });
+  return new GroveError('invalidInput', `${what}${where}`, { context });
 }
 
 function timeoutOf(context: Record<string, unknown>): number | undefined {
@@ -59,8 +61,17 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
   const query = bindParameters(parsed.query, request.parameters);
   const usage = findTables(query);
 
+  // References outside the druid schema are system tables (sys, INFORMATION_SCHEMA) or errors.
+  const systemTables = new Set<SystemTable>();
+  const dataSourceRefs: TableRef[] = [];
   for (const ref of usage.refs) {
-    if (ref.schema !== undefined && ref.schema.toLowerCase() !== 'druid') throw objectNotFound(request.query, ref);
+    if (ref.schema === undefined || ref.schema.toLowerCase() === 'druid') {
+      dataSourceRefs.push(ref);
+      continue;
+    }
+    const found = lookupSystemTable(ref.schema, ref.name);
+    if (found.kind !== 'table') throw objectNotFound(request.query, ref, found.kind === 'missing' ? found.message : undefined);
+    systemTables.add(found.table);
   }
   const names = [...usage.filters.keys()];
   const segments: SegmentRecord[] = names.length > 0 ? await deps.listUsedSegments(names) : [];
@@ -70,11 +81,12 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
     list.push(v);
     byDataSource.set(v.segment.dataSource, list);
   }
-  for (const ref of usage.refs) {
+  for (const ref of dataSourceRefs) {
     if (!byDataSource.has(ref.name)) throw objectNotFound(request.query, ref);
   }
+  const systemRows = await loadSystemTables(systemTables, deps);
 
-  const duckdbSql = toDuckDbSql(query);
+  const duckdbSql = toDuckDbSql(systemTables.size > 0 ? useSystemTables(query) : query);
   const conn = await deps.duckdb.connect();
   const interrupt = { timedOut: false, canceled: false };
   const entry = {
@@ -96,6 +108,7 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
           conn.interrupt();
         }, timeoutMs);
   try {
+    await createSystemTables(conn, systemRows);
     const plans: DataSourcePlan[] = [];
     for (const name of names) {
       const view = await createDataSourceView(conn, name, byDataSource.get(name) ?? [], usage.filters.get(name) ?? null, deps.deepStorageDir);
@@ -105,7 +118,9 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
     if (parsed.explain) {
       const reader = await conn.runAndReadAll(`EXPLAIN ${duckdbSql}`);
       const text = reader.getRowsJS().map((r) => String(r[1] ?? '')).join('\n');
-      const resources = JSON.stringify(names.map((n) => ({ name: n, type: 'DATASOURCE' })));
+      // Druid authorizes sys tables as SYSTEM_TABLE resources; INFORMATION_SCHEMA needs none.
+      const sys = [...systemTables].filter((t) => t.schema === 'sys').map((t) => ({ name: t.name, type: 'SYSTEM_TABLE' }));
+      const resources = JSON.stringify([...names.map((n) => ({ name: n, type: 'DATASOURCE' })), ...sys]);
       return {
         queryId,
         columns: [
