@@ -6,6 +6,9 @@ import { sqlTaskRoutes } from './routes/sql-task.js';
 import { taskRoutes } from './routes/tasks.js';
 import { createQueryEngine, sqlRoutes } from '../query/index.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
+import { listCompleteTasks } from '../store/tasks.js';
+import { activeStatus, completeStatus } from '../tasks/status.js';
+import { GROVE_VERSION } from './version.js';
 
 /**
  * Builds the HTTP server: each API family is a plugin, and errors are rendered in the shape of the
@@ -46,6 +49,13 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
     knownDataSources: () => listDataSources(s.db),
     deepStorageDir: s.paths.deepStorage,
     duckdb,
+    // sys.tasks shows what GET /druid/indexer/v1/tasks lists: the queue's tasks, then those that
+    // finished within recentlyFinishedThreshold.
+    listTasks: async () => [
+      ...s.queue.list().map((t) => activeStatus(t, { host: s.config.host, port: s.config.port }, false)),
+      ...(await listCompleteTasks(s.db, { endedSince: Date.now() - s.config.recentlyFinishedMs })).map(completeStatus),
+    ],
+    server: { host: s.config.host, port: s.config.port, startTime: new Date().toISOString(), version: GROVE_VERSION },
   }));
   await extra(app);
   return app;
