@@ -124,6 +124,11 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
       expect(body.error).toMatchObject({ error: 'druidException', errorCode: 'invalidInput', category: 'INVALID_INPUT' });
       expect(body.error.errorMessage, query).toMatch(message);
     }
+    for (const table of ['INFORMATION_SCHEMA.SCHEMATA', 'sys.tasks']) {
+      const sys = await submit(`SELECT * FROM ${table}`);
+      expect(sys.status).toBe(400);
+      expect(sys.body.error.errorMessage).toBe(`Cannot query table(s) [${table}] with SQL engine [msq-task]`);
+    }
     const parse = await submit('INSERT INTO t SELEC 1');
     expect(parse.body.error.context).toMatchObject({ line: '1' });
     expect((await s.json('/druid/indexer/v1/tasks')).length).toBe(before);
@@ -227,6 +232,17 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     const allowed = [JSON.stringify([{ page: 'old', c: 40 }]), JSON.stringify([{ page: 'new', c: 7 }])];
     expect([...seen].every((v) => allowed.includes(v)), [...seen].join(' | ')).toBe(true);
     expect(seen.has(allowed[1])).toBe(true);
+  });
+
+  it('reads an EXTERN __time column (long millis) as a TIMESTAMP, as Druid does', async () => {
+    const data = [{ __time: 1442018818771, page: 'a' }, { __time: 1442022418771, page: 'b' }].map((r) => JSON.stringify(r)).join('\n');
+    const extern = `TABLE(EXTERN('${JSON.stringify({ type: 'inline', data })}', '{"type":"json"}', '[{"name":"__time","type":"long"},{"name":"page","type":"string"}]'))`;
+    const { final } = await run(`INSERT INTO tlong SELECT TIME_FLOOR(__time, 'PT1H') AS __time, page FROM ${extern} PARTITIONED BY DAY`);
+    expect(final.statusCode).toBe('SUCCESS');
+    expect(await s.sql('SELECT __time, page FROM tlong ORDER BY __time')).toEqual([
+      { __time: '2015-09-12T00:00:00.000Z', page: 'a' },
+      { __time: '2015-09-12T01:00:00.000Z', page: 'b' },
+    ]);
   });
 
   it('a SELECT job puts its rows in the report, truncated at 3,000', async () => {

@@ -239,7 +239,7 @@ describe('errors', () => {
     expect(e.category).toBe('INVALID_INPUT');
     expect(e.message).toBe("Object 'nope' not found (line [1], column [15])");
     expect(e.context).toMatchObject({ sourceType: 'sql', line: '1', column: '15', endLine: '1', endColumn: '18' });
-    expect((await sqlError('SELECT * FROM sys.segments')).message).toMatch(/^Object 'segments' not found within 'sys'/);
+    expect((await sqlError('SELECT * FROM sys.nope')).message).toMatch(/^Object 'nope' not found within 'sys'/);
     expect((await sqlError('SELECT * FROM druid.nope')).message).toMatch(/^Object 'nope' not found within 'druid'/);
   });
 

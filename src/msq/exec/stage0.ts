@@ -4,13 +4,14 @@ import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { DRUID_MACROS } from '../../query/druid-macros.js';
 import { quoteIdent } from '../../ingest/sql-text.js';
 import { parseGranularity } from '../../time/granularity.js';
-import type { ChannelCounters, MsqFault, MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
+import type { ChannelCounters, ExternInput, MsqFault, MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
 import { castProjection } from './columns.js';
 import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
-import { duckTypeOf, KEPT_WARNINGS, readSplit } from './read.js';
+import { inputColumns } from '../sql/describe.js';
+import { KEPT_WARNINGS, readSplit } from './read.js';
 import { finishDirect, writeDirect } from './direct.js';
 import { shuffleToken, writeShuffle, type Partition } from './shuffle.js';
 
@@ -111,7 +112,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     for (const macro of DRUID_MACROS) await session.run(macro);
     if (!streaming) {
       for (const [n, input] of plan.inputs.entries()) {
-        const cols = input.signature.map((c) => `${quoteIdent(c.name)} ${duckTypeOf(c.type)}`).join(', ');
+        const cols = inputColumns(input).map((c) => `${quoteIdent(c.name)} ${c.duckType}`).join(', ');
         await session.run(`CREATE TEMP TABLE __input${n} (${cols})`);
       }
     }
@@ -129,10 +130,11 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
       try {
         const consume = streaming
           ? async (relation: string): Promise<number> => {
-              await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${relation}`);
+              await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${asPlanned(input, relation)}`);
               return runSql();
             }
-          : async (relation: string): Promise<number> => Number((await session.run(`INSERT INTO __input${split.inputNumber} SELECT * FROM (${relation})`)).rowsChanged);
+          : async (relation: string): Promise<number> =>
+              Number((await session.run(`INSERT INTO __input${split.inputNumber} ${asPlanned(input, relation)}`)).rowsChanged);
         const splitStarted = Date.now();
         const res = await readSplit(session, input, file, String(i), io.signal, consume);
         batches++;
@@ -192,4 +194,13 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The input relation as the planner typed it: Druid reads an EXTERN column named `__time` (declared
+ * long) as a TIMESTAMP, so its epoch millis become one here.
+ */
+function asPlanned(input: ExternInput, relation: string): string {
+  if (!input.signature.some((c) => c.name === '__time')) return `SELECT * FROM (${relation})`;
+  return `SELECT * REPLACE (epoch_ms(CAST("__time" AS BIGINT)) AS "__time") FROM (${relation})`;
 }

@@ -101,6 +101,7 @@ export async function planMsqStatement(
     .changePartitionedByClause(undefined)
     .changeClusteredByClause(undefined);
   const { query: withInputs, inputs } = extractInputs(select);
+  rejectSystemTables(withInputs);
   const stage0 = expandStar(nameNestedOutputs(withInputs), inputs);
   const stage0Sql = bareStatement(toDuckDbSql(stage0));
   const described = await describeStage0(duckdb, stage0Sql, inputs);
@@ -126,4 +127,17 @@ export async function planMsqStatement(
     context: merged,
     sql,
   };
+}
+
+/** System tables answer from the metadata store, not through tasks (reference §5.2). */
+function rejectSystemTables(query: SqlQuery): void {
+  const named: string[] = [];
+  query.walk((node) => {
+    if (node instanceof SqlTable) {
+      const schema = node.getNamespaceName();
+      if (schema === 'sys' || schema?.toUpperCase() === 'INFORMATION_SCHEMA') named.push(`${schema}.${node.getName()}`);
+    }
+    return node;
+  });
+  if (named.length > 0) throw invalidSql(`Cannot query table(s) [${[...new Set(named)].join(', ')}] with SQL engine [msq-task]`);
 }
