@@ -5,6 +5,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench-out/', 'var/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Plain Node scripts (not type-checked): declare the globals they use.
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
   {
     rules: {
       // Tests and HTTP bodies handle untyped JSON on purpose.
