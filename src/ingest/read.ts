@@ -20,7 +20,8 @@ import { floorTimestampSql } from '../time/sql.js';
  * records. If read_json fails (a line that is not JSON, a duplicate key...), the scan finds a
  * line the two readers treat differently, or a string value the two would write differently
  * reaches a transform or the filter, the attempt is dropped and the file is read line by line,
- * which keeps and counts bad lines. Both give the same counters and rows.
+ * which keeps and counts bad lines. Both give the same counters, parse exceptions and rows, except
+ * the text of a stored string dimension holding a tiny or huge JSON double (see jsonRecordsSource).
  */
 
 export interface BatchResult {
