@@ -21,6 +21,18 @@ export type StatusCode = 'RUNNING' | 'SUCCESS' | 'FAILED';
 /** Column types as Druid names them in segment metadata and SQL results. */
 export type DruidColumnType = 'LONG' | 'FLOAT' | 'DOUBLE' | 'STRING' | 'ARRAY<STRING>' | 'ARRAY<LONG>' | 'ARRAY<DOUBLE>' | 'COMPLEX<json>';
 
+/** The DuckDB type a Druid column type is stored as in segments (JSON is DuckDB's JSON text). */
+export const DUCKDB_TYPE_OF: Readonly<Record<DruidColumnType, string>> = {
+  LONG: 'BIGINT',
+  FLOAT: 'FLOAT',
+  DOUBLE: 'DOUBLE',
+  STRING: 'VARCHAR',
+  'ARRAY<STRING>': 'VARCHAR[]',
+  'ARRAY<LONG>': 'BIGINT[]',
+  'ARRAY<DOUBLE>': 'DOUBLE[]',
+  'COMPLEX<json>': 'JSON',
+};
+
 export interface ColumnInfo {
   readonly name: string;
   readonly type: DruidColumnType;

@@ -7,6 +7,7 @@ import type { InputFile } from './input.js';
 import { kindOfDuckType, type DiscoveredField } from './plan.js';
 import type { InputFormat } from './spec-types.js';
 import { quotePath } from './sql-text.js';
+import { splitDelimited } from './delimited.js';
 
 /** Finding the input's fields: DuckDB's JSON type detection, or CSV/TSV headers. */
 
@@ -44,29 +45,6 @@ async function firstLines(path: string, n: number): Promise<string[]> {
   return lines;
 }
 
-/** Splits one CSV line with `"` quoting ("" is a quote); TSV has no quoting, as in Druid. */
-export function splitDelimited(line: string, delimiter: string, quoted: boolean): string[] {
-  if (!quoted) return line.split(delimiter);
-  const out: string[] = [];
-  let cur = '';
-  let inQuotes = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (inQuotes) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') inQuotes = false;
-      else cur += c;
-    } else if (c === '"') inQuotes = true;
-    else if (c === delimiter) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** The column names of one delimited file: from the spec, or from its header row. */
 export async function delimitedColumns(file: InputFile, format: Extract<InputFormat, { type: 'csv' | 'tsv' }>): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DruidColumnType, Interval } from '../core/types.js';
+import { DUCKDB_TYPE_OF, type Interval } from '../core/types.js';
 import { overlapsAny } from '../segments/intervals.js';
 import { segmentPath, type VisibleSegment } from '../segments/timeline.js';
 import type { DataSourcePlan } from './types.js';
@@ -29,16 +29,6 @@ function intervalCondition(i: Interval): string {
   return parts.length === 0 ? 'true' : `(${parts.join(' AND ')})`;
 }
 
-const DUCKDB_TYPE: Record<DruidColumnType, string> = {
-  LONG: 'BIGINT',
-  FLOAT: 'FLOAT',
-  DOUBLE: 'DOUBLE',
-  STRING: 'VARCHAR',
-  'ARRAY<STRING>': 'VARCHAR[]',
-  'ARRAY<LONG>': 'BIGINT[]',
-  'ARRAY<DOUBLE>': 'DOUBLE[]',
-  'COMPLEX<json>': 'JSON',
-};
 
 /** How a segment file stores __time, so the view can always expose a TIMESTAMP. */
 type TimeStorage = 'timestamp' | 'millis' | 'timestamptz';
@@ -95,7 +85,7 @@ export async function createDataSourceView(
   if (selected.length === 0) missing.set('__time', 'TIMESTAMP');
   for (const v of visible) {
     for (const c of v.segment.columns) {
-      if (c.name !== '__time' && !present.has(c.name) && !missing.has(c.name)) missing.set(c.name, DUCKDB_TYPE[c.type] ?? 'VARCHAR');
+      if (c.name !== '__time' && !present.has(c.name) && !missing.has(c.name)) missing.set(c.name, DUCKDB_TYPE_OF[c.type] ?? 'VARCHAR');
     }
   }
   if (missing.size > 0) {

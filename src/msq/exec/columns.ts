@@ -1,4 +1,4 @@
-import type { DruidColumnType } from '../../core/types.js';
+import { DUCKDB_TYPE_OF, type DruidColumnType } from '../../core/types.js';
 import { quoteIdent } from '../../ingest/sql-text.js';
 import type { MsqPlan } from '../types.js';
 
@@ -16,18 +16,7 @@ export function timeExpr(type: string | undefined): string {
  * once and every later step sees the declared types.
  */
 
-const DUCK_TYPE: Partial<Record<DruidColumnType, string>> = {
-  LONG: 'BIGINT',
-  FLOAT: 'FLOAT',
-  DOUBLE: 'DOUBLE',
-  STRING: 'VARCHAR',
-  'ARRAY<STRING>': 'VARCHAR[]',
-  'ARRAY<LONG>': 'BIGINT[]',
-  'ARRAY<DOUBLE>': 'DOUBLE[]',
-  'COMPLEX<json>': 'JSON',
-};
-
-export const duckTypeOfDruid = (t: DruidColumnType): string | undefined => DUCK_TYPE[t];
+export const duckTypeOfDruid = (t: DruidColumnType): string | undefined => DUCKDB_TYPE_OF[t];
 
 /**
  * A SELECT list over a relation with columns `types` casting each declared column (except __time,

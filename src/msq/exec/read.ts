@@ -3,7 +3,8 @@ import { quoteIdent, quotePath, quoteString } from '../../ingest/sql-text.js';
 import type { ExternInput, MsqFault } from '../types.js';
 import { cannotParseFault, MsqFaultError } from './faults.js';
 import type { FetchedSplit } from './inputs.js';
-import { countLines, readLeadingLines, splitDelimited } from './lines.js';
+import { splitDelimited } from '../../ingest/delimited.js';
+import { countLines, readLeadingLines } from './lines.js';
 
 /**
  * Reading one fetched split as a relation typed by the EXTERN signature, and handing it to
