@@ -5,7 +5,7 @@ import { floorMillisSql } from '../time/sql.js';
 import { normalizeZone } from '../time/zone.js';
 import type { Expr } from './expr-parse.js';
 import { asBool, asDouble, asLong, asString, convert, parseLongSql, typed, unify, type Typed } from './expr-types.js';
-import { jodaToStrftime } from './joda.js';
+import { jodaToStrftime } from '../time/joda.js';
 import { quoteString } from './sql-text.js';
 
 /** The Druid expression functions Grove translates, with Druid's argument conventions. */

@@ -4,7 +4,7 @@ import { condenseIntervals, parseInstant, parseInterval } from '../time/interval
 import { parseExpression } from './expr-parse.js';
 import { checkExpression } from './expr-sql.js';
 import { parseFilter } from './filter.js';
-import { jodaToStrftime } from './joda.js';
+import { jodaToStrftime } from '../time/joda.js';
 import {
   asObject,
   checkDataSourceName,

@@ -2,7 +2,7 @@ import type { SqlBase, SqlExpression } from 'druid-query-toolkit';
 import { RefName, SqlAlias, SqlColumn, SqlComparison, SqlFunction, SqlLiteral, SqlMulti, SqlQuery, SqlStar, SqlTable } from 'druid-query-toolkit';
 import { GroveError } from '../errors/catalogue.js';
 import { parseInterval } from './time-literals.js';
-import { jodaToStrftime } from './joda.js';
+import { jodaToStrftime } from '../time/joda.js';
 
 /**
  * Rewrites a parsed Druid SQL query into SQL DuckDB runs with the same meaning: Druid-only

@@ -3,3 +3,4 @@ export * from './interval.js';
 export * from './zone.js';
 export * from './granularity.js';
 export * from './sql.js';
+export * from './joda.js';
