@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './local-http.js';
 
 /**
  * An HTTP input source whose responses the test releases by hand, so an ingestion task stays in
@@ -9,12 +8,12 @@ export class HeldInput {
   readonly #bodies = new Map<string, string>();
   readonly #held = new Map<string, Array<() => void>>();
   readonly #requests = new Map<string, number>();
-  #server!: http.Server;
+  #close: () => Promise<void> = async () => {};
   url = '';
 
   static async start(): Promise<HeldInput> {
     const h = new HeldInput();
-    h.#server = http.createServer((req, res) => {
+    const { base, close } = await listenLocal((req, res) => {
       const name = (req.url ?? '/').slice(1);
       h.#requests.set(name, (h.#requests.get(name) ?? 0) + 1);
       const body = h.#bodies.get(name);
@@ -27,8 +26,8 @@ export class HeldInput {
       if (waiting) waiting.push(send);
       else send();
     });
-    await new Promise<void>((r) => h.#server.listen(0, '127.0.0.1', () => r()));
-    h.url = `http://127.0.0.1:${(h.#server.address() as AddressInfo).port}`;
+    h.url = base;
+    h.#close = close;
     return h;
   }
 
@@ -51,7 +50,6 @@ export class HeldInput {
 
   async close(): Promise<void> {
     for (const name of [...this.#held.keys()]) this.release(name);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
+    await this.#close();
   }
 }

@@ -4,6 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { HeldInput } from './held-input.js';
 
 /** Metadata stores the integration suites run against; CI runs both. */
 export const BACKENDS = (process.env.GROVE_TEST_BACKENDS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
@@ -183,4 +185,21 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: nu
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Registers a real server (and a HeldInput http source) for a describe block: the variables it
+ * returns are filled in beforeAll and both are closed in afterAll.
+ */
+export function serverWithInput(opts: ServerOptions): { s: TestServer; input: HeldInput } {
+  const env = {} as { s: TestServer; input: HeldInput };
+  beforeAll(async () => {
+    env.input = await HeldInput.start();
+    env.s = await TestServer.start(opts);
+  });
+  afterAll(async () => {
+    await env.s?.close();
+    await env.input?.close();
+  });
+  return env;
 }

@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeldInput } from '../helpers/held-input.js';
-import { BACKENDS, TestServer, waitFor } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, serverWithInput, waitFor } from '../helpers/server.js';
 
 /** The 24-column signature of the seed's INSERT (druid-sql-ingestion-api.md). */
 const SIGNATURE = [
@@ -41,39 +40,29 @@ const inline = (rows: string[], columns: string) =>
   `TABLE(inline(data => ARRAY[${rows.map((r) => `'${r}'`).join(', ')}], format => 'csv')) EXTEND (${columns})`;
 
 describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
-  let s: TestServer;
-  let input: HeldInput;
-
-  beforeAll(async () => {
-    input = await HeldInput.start();
-    s = await TestServer.start({ backend, capacity: 4 });
-  });
-  afterAll(async () => {
-    await s?.close();
-    await input?.close();
-  });
+  const env = serverWithInput({ backend, capacity: 4 });
 
   const submit = async (query: string, context: Record<string, unknown> = {}) => {
-    const r = await s.post('/druid/v2/sql/task', { query, context });
+    const r = await env.s.post('/druid/v2/sql/task', { query, context });
     return { status: r.status, body: await r.json() };
   };
   const run = async (query: string, context: Record<string, unknown> = {}) => {
     const { status, body } = await submit(query, context);
     expect(status, JSON.stringify(body)).toBe(202);
-    return { id: body.taskId as string, final: await s.waitForCompletion(body.taskId, 120_000) };
+    return { id: body.taskId as string, final: await env.s.waitForCompletion(body.taskId, 120_000) };
   };
-  const msq = async (id: string) => (await s.json(`/druid/indexer/v1/task/${id}/reports`)).multiStageQuery.payload;
+  const msq = async (id: string) => (await env.s.json(`/druid/indexer/v1/task/${id}/reports`)).multiStageQuery.payload;
 
   it('runs the seed INSERT: 202, controller and workers in the task lists, the seed report shape, rows queryable', async () => {
-    const uris = [input.serve('wiki-a.json', wikiRows(30)), input.serve('wiki-b.json', wikiRows(20, '2016-06-28'))];
+    const uris = [env.input.serve('wiki-a.json', wikiRows(30)), env.input.serve('wiki-b.json', wikiRows(20, '2016-06-28'))];
     const { status, body } = await submit(seedInsert('wikipedia', uris), { maxNumTasks: 3 });
     expect(status).toBe(202);
     expect(body).toEqual({ taskId: expect.stringMatching(/^query-[0-9a-f-]{36}$/), state: 'RUNNING' });
-    const final = await s.waitForCompletion(body.taskId, 120_000);
+    const final = await env.s.waitForCompletion(body.taskId, 120_000);
     expect(final).toMatchObject({ statusCode: 'SUCCESS', type: 'query_controller', groupId: body.taskId });
     // Workers end a moment after their controller: it tells them the query is over as it finishes.
-    for (const n of [0, 1]) await s.waitForCompletion(`${body.taskId}-worker${n}_0`, 10_000);
-    const group = (await s.json('/druid/indexer/v1/tasks?state=complete')).filter((t: any) => t.groupId === body.taskId);
+    for (const n of [0, 1]) await env.s.waitForCompletion(`${body.taskId}-worker${n}_0`, 10_000);
+    const group = (await env.s.json('/druid/indexer/v1/tasks?state=complete')).filter((t: any) => t.groupId === body.taskId);
     expect(group.map((t: any) => t.id).sort()).toEqual([body.taskId, `${body.taskId}-worker0_0`, `${body.taskId}-worker1_0`].sort());
     expect(group.filter((t: any) => t.type === 'query_worker').every((t: any) => t.statusCode === 'SUCCESS')).toBe(true);
 
@@ -87,15 +76,15 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     expect(rowsIn).toBe(50);
     const generated = Object.values(p.counters['1']).reduce((n: number, w: any) => n + w.segmentGenerationProgress.rowsPersisted, 0);
     expect(generated).toBe(50);
-    expect(await s.sql('SELECT COUNT(*) AS c, SUM(added) AS added FROM wikipedia')).toEqual([{ c: 50, added: 435 + 190 }]);
-    expect(await s.sql("SELECT COUNT(*) AS c FROM wikipedia WHERE __time >= TIMESTAMP '2016-06-28'")).toEqual([{ c: 20 }]);
+    expect(await env.s.sql('SELECT COUNT(*) AS c, SUM(added) AS added FROM wikipedia')).toEqual([{ c: 50, added: 435 + 190 }]);
+    expect(await env.s.sql("SELECT COUNT(*) AS c FROM wikipedia WHERE __time >= TIMESTAMP '2016-06-28'")).toEqual([{ c: 20 }]);
   });
 
   it('shows stages and counters while the job runs', async () => {
-    const uris = [input.serve('live-a.json', wikiRows(10)), input.serve('live-b.json', wikiRows(10), true)];
+    const uris = [env.input.serve('live-a.json', wikiRows(10)), env.input.serve('live-b.json', wikiRows(10), true)];
     const { body } = await submit(seedInsert('live_msq', uris), { maxNumTasks: 2 });
     const live = await waitFor(async () => {
-      const r = await s.get(`/druid/indexer/v1/task/${body.taskId}/reports`);
+      const r = await env.s.get(`/druid/indexer/v1/task/${body.taskId}/reports`);
       if (r.status !== 200) return undefined;
       const p = (await r.json()).multiStageQuery.payload;
       const rows = p.counters?.['0']?.['0']?.input0?.rows?.reduce((a: number, b: number) => a + b, 0) ?? 0;
@@ -103,13 +92,13 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     }, 30_000, 'stage 0 counters after the first file');
     expect(live.status.status).toBe('RUNNING');
     expect(live.stages[0].phase).toBe('READING_INPUT');
-    input.release('live-b.json');
-    expect((await s.waitForCompletion(body.taskId, 60_000)).statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT COUNT(*) AS c FROM live_msq')).toEqual([{ c: 20 }]);
+    env.input.release('live-b.json');
+    expect((await env.s.waitForCompletion(body.taskId, 60_000)).statusCode).toBe('SUCCESS');
+    expect(await env.s.sql('SELECT COUNT(*) AS c FROM live_msq')).toEqual([{ c: 20 }]);
   });
 
   it('answers validation errors with 400 in the sql/task shape and starts nothing', async () => {
-    const before = (await s.json('/druid/indexer/v1/tasks')).length;
+    const before = (await env.s.json('/druid/indexer/v1/tasks')).length;
     const cases: Array<[string, RegExp]> = [
       [`INSERT INTO t SELECT * FROM ${inline(['a,1'], 'x VARCHAR, y BIGINT')}`, /requires a PARTITIONED BY to be explicitly defined/],
       [`REPLACE INTO t SELECT * FROM ${inline(['a,1'], 'x VARCHAR, y BIGINT')} PARTITIONED BY ALL`, /Missing time chunk information in OVERWRITE clause/],
@@ -131,20 +120,20 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     }
     const parse = await submit('INSERT INTO t SELEC 1');
     expect(parse.body.error.context).toMatchObject({ line: '1' });
-    expect((await s.json('/druid/indexer/v1/tasks')).length).toBe(before);
+    expect((await env.s.json('/druid/indexer/v1/tasks')).length).toBe(before);
   });
 
   it('REPLACE OVERWRITE ALL swaps the datasource in one step; rollup with GROUP BY; CLUSTERED BY orders segments', async () => {
     const rows = ['2020-01-01T01:00:00Z,b,1', '2020-01-01T02:00:00Z,a,2', '2020-01-01T03:00:00Z,b,3', '2020-01-02T01:00:00Z,c,4'];
     const src = inline(rows, 'ts VARCHAR, page VARCHAR, n BIGINT');
     expect((await run(`INSERT INTO rep SELECT TIME_PARSE(ts) AS __time, page, n FROM ${src} PARTITIONED BY DAY`)).final.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT COUNT(*) AS c FROM rep')).toEqual([{ c: 4 }]);
+    expect(await env.s.sql('SELECT COUNT(*) AS c FROM rep')).toEqual([{ c: 4 }]);
     const rollup = `REPLACE INTO rep OVERWRITE ALL
       SELECT FLOOR(TIME_PARSE(ts) TO DAY) AS __time, page, COUNT(*) AS cnt, SUM(n) AS total
       FROM ${src} GROUP BY 1, 2 PARTITIONED BY DAY CLUSTERED BY page`;
     const { id, final } = await run(rollup, { finalizeAggregations: false });
     expect(final.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT __time, page, cnt, total FROM rep ORDER BY __time, page')).toEqual([
+    expect(await env.s.sql('SELECT __time, page, cnt, total FROM rep ORDER BY __time, page')).toEqual([
       { __time: '2020-01-01T00:00:00.000Z', page: 'a', cnt: 1, total: 2 },
       { __time: '2020-01-01T00:00:00.000Z', page: 'b', cnt: 2, total: 4 },
       { __time: '2020-01-02T00:00:00.000Z', page: 'c', cnt: 1, total: 4 },
@@ -152,7 +141,7 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     expect((await msq(id)).stages[1].phase).toBe('FINISHED');
     // The day's segment file is sorted by __time, then the CLUSTERED BY column.
     const files: string[] = [];
-    for (const e of fs.readdirSync(path.join(s.dataDir, 'segments', 'rep'), { withFileTypes: true, recursive: true })) {
+    for (const e of fs.readdirSync(path.join(env.s.dataDir, 'segments', 'rep'), { withFileTypes: true, recursive: true })) {
       if (e.isFile()) files.push(path.join(e.parentPath, e.name));
     }
     const db = await DuckDBInstance.create(':memory:');
@@ -171,49 +160,49 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     expect(over.final.statusCode).toBe('FAILED');
     expect(over.final.errorMsg).toMatch(/^TooManyWarnings/);
     expect((await msq(over.id)).status.errorReport.error).toMatchObject({ errorCode: 'TooManyWarnings', rootErrorCode: 'CannotParseExternalData', maxWarnings: 0 });
-    expect((await s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) FROM pe' })).status).toBe(400);
+    expect((await env.s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) FROM pe' })).status).toBe(400);
     const under = await run(`INSERT INTO pe SELECT TIME_PARSE(ts) AS __time, v FROM ${src} PARTITIONED BY DAY`, { maxParseExceptions: 5 });
     expect(under.final.statusCode).toBe('SUCCESS');
     const warnings = (await msq(under.id)).status.warnings;
     expect(warnings[0].error.errorCode).toBe('CannotParseExternalData');
-    expect(await s.sql('SELECT COUNT(*) AS c FROM pe')).toEqual([{ c: 2 }]);
+    expect(await env.s.sql('SELECT COUNT(*) AS c FROM pe')).toEqual([{ c: 2 }]);
   });
 
   it('cancel mid-stage: controller FAILED with "Shutdown request from user", fault Canceled, workers stopped, nothing published', async () => {
-    const uris = [input.serve('cancel-a.json', wikiRows(5)), input.serve('cancel-b.json', wikiRows(5), true)];
+    const uris = [env.input.serve('cancel-a.json', wikiRows(5)), env.input.serve('cancel-b.json', wikiRows(5), true)];
     const { body } = await submit(seedInsert('canceled_msq', uris), { maxNumTasks: 3 });
-    await waitFor(async () => (input.requests('cancel-b.json') > 0 ? true : undefined), 30_000, 'second file requested');
+    await waitFor(async () => (env.input.requests('cancel-b.json') > 0 ? true : undefined), 30_000, 'second file requested');
     const t0 = Date.now();
-    expect((await s.post(`/druid/indexer/v1/task/${body.taskId}/shutdown`)).status).toBe(200);
-    const final = await s.waitForCompletion(body.taskId, 5000);
-    const workers = await Promise.all([0, 1].map((n) => s.waitForCompletion(`${body.taskId}-worker${n}_0`, 5000)));
+    expect((await env.s.post(`/druid/indexer/v1/task/${body.taskId}/shutdown`)).status).toBe(200);
+    const final = await env.s.waitForCompletion(body.taskId, 5000);
+    const workers = await Promise.all([0, 1].map((n) => env.s.waitForCompletion(`${body.taskId}-worker${n}_0`, 5000)));
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(final).toMatchObject({ statusCode: 'FAILED', errorMsg: 'Shutdown request from user' });
     expect(workers.every((w) => w.statusCode === 'FAILED')).toBe(true);
     expect((await msq(body.taskId)).status.errorReport.error.errorCode).toBe('Canceled');
-    expect((await s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
-    expect(fs.existsSync(path.join(s.dataDir, 'tmp', body.taskId))).toBe(false);
-    expect((await s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) FROM canceled_msq' })).status).toBe(400);
-    input.release('cancel-b.json');
+    expect((await env.s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
+    expect(fs.existsSync(path.join(env.s.dataDir, 'tmp', body.taskId))).toBe(false);
+    expect((await env.s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) FROM canceled_msq' })).status).toBe(400);
+    env.input.release('cancel-b.json');
   });
 
   it('a worker process that is killed fails the job with WorkerFailed', async () => {
-    const uris = [input.serve('wf-a.json', wikiRows(5), true)];
+    const uris = [env.input.serve('wf-a.json', wikiRows(5), true)];
     const { body } = await submit(seedInsert('workerfail_msq', uris), { maxNumTasks: 2 });
     const worker = `${body.taskId}-worker0_0`;
-    await waitFor(async () => (input.requests('wf-a.json') > 0 ? true : undefined), 30_000, 'worker reading');
+    await waitFor(async () => (env.input.requests('wf-a.json') > 0 ? true : undefined), 30_000, 'worker reading');
     // SIGKILL, as the OOM killer would: the process gets no chance to say anything.
     const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
     const pid = ps.split('\n').find((l) => l.includes(`--task=${worker}`))?.trim().split(/\s+/)[0];
     expect(pid).toBeDefined();
     process.kill(Number(pid), 'SIGKILL');
-    const final = await s.waitForCompletion(body.taskId, 10_000);
+    const final = await env.s.waitForCompletion(body.taskId, 10_000);
     expect(final.statusCode).toBe('FAILED');
     expect(final.errorMsg).toMatch(/^WorkerFailed/);
-    expect((await s.status(worker))).toMatchObject({ statusCode: 'FAILED', errorMsg: expect.stringMatching(/exited unexpectedly.*SIGKILL/) });
+    expect((await env.s.status(worker))).toMatchObject({ statusCode: 'FAILED', errorMsg: expect.stringMatching(/exited unexpectedly.*SIGKILL/) });
     expect((await msq(body.taskId)).status.errorReport.error).toMatchObject({ errorCode: 'WorkerFailed', workerTaskId: worker });
-    expect((await s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
-    input.release('wf-a.json');
+    expect((await env.s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
+    env.input.release('wf-a.json');
   });
 
   it('queries during a REPLACE see the old rows or the new ones, never a mix', async () => {
@@ -224,11 +213,11 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     const { body } = await submit(`REPLACE INTO swap OVERWRITE ALL SELECT TIME_PARSE(ts) AS __time, page, n FROM ${inline(newRows, cols)} PARTITIONED BY DAY`);
     const seen = new Set<string>();
     for (;;) {
-      const rows = await s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page');
+      const rows = await env.s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page');
       seen.add(JSON.stringify(rows));
-      if ((await s.status(body.taskId)).statusCode !== 'RUNNING') break;
+      if ((await env.s.status(body.taskId)).statusCode !== 'RUNNING') break;
     }
-    seen.add(JSON.stringify(await s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page')));
+    seen.add(JSON.stringify(await env.s.sql('SELECT page, COUNT(*) AS c FROM swap GROUP BY page ORDER BY page')));
     const allowed = [JSON.stringify([{ page: 'old', c: 40 }]), JSON.stringify([{ page: 'new', c: 7 }])];
     expect([...seen].every((v) => allowed.includes(v)), [...seen].join(' | ')).toBe(true);
     expect(seen.has(allowed[1])).toBe(true);
@@ -239,7 +228,7 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     const extern = `TABLE(EXTERN('${JSON.stringify({ type: 'inline', data })}', '{"type":"json"}', '[{"name":"__time","type":"long"},{"name":"page","type":"string"}]'))`;
     const { final } = await run(`INSERT INTO tlong SELECT TIME_FLOOR(__time, 'PT1H') AS __time, page FROM ${extern} PARTITIONED BY DAY`);
     expect(final.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT __time, page FROM tlong ORDER BY __time')).toEqual([
+    expect(await env.s.sql('SELECT __time, page FROM tlong ORDER BY __time')).toEqual([
       { __time: '2015-09-12T00:00:00.000Z', page: 'a' },
       { __time: '2015-09-12T01:00:00.000Z', page: 'b' },
     ]);

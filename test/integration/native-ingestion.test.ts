@@ -1,30 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeldInput } from '../helpers/held-input.js';
-import { BACKENDS, TestServer, waitFor } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, serverWithInput, waitFor } from '../helpers/server.js';
 import { httpSpec, inlineSpec } from '../helpers/specs.js';
 
 const DAY1 = '2021-03-01/2021-03-02';
 
 describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
-  let s: TestServer;
-  let input: HeldInput;
-
-  beforeAll(async () => {
-    input = await HeldInput.start();
-    s = await TestServer.start({ backend, capacity: 2 });
-  });
-  afterAll(async () => {
-    await s?.close();
-    await input?.close();
-  });
+  const env = serverWithInput({ backend, capacity: 2 });
 
   const run = async (spec: unknown) => {
-    const id = await s.submit(spec);
-    return { id, status: await s.waitForCompletion(id) };
+    const id = await env.s.submit(spec);
+    return { id, status: await env.s.waitForCompletion(id) };
   };
-  const report = async (id: string) => (await s.json(`/druid/indexer/v1/task/${id}/reports`)).ingestionStatsAndErrors.payload;
+  const report = async (id: string) => (await env.s.json(`/druid/indexer/v1/task/${id}/reports`)).ingestionStatsAndErrors.payload;
 
   it('keeps counts of unparseable rows under maxParseExceptions and shows them in the report', async () => {
     const data = [
@@ -41,7 +30,7 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const events = JSON.stringify(p.unparseableEvents);
     expect(events).toContain('this is not json');
     expect(events).toMatch(/not a time/);
-    expect(await s.sql('SELECT page, n FROM bad_rows_ok ORDER BY __time')).toEqual([
+    expect(await env.s.sql('SELECT page, n FROM bad_rows_ok ORDER BY __time')).toEqual([
       { page: 'a', n: 1 },
       { page: 'c', n: null },
       { page: 'd', n: 4 },
@@ -55,7 +44,7 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     expect(status.errorMsg).toMatch(/Max parse exceptions\[1\] exceeded/);
     const p = await report(id);
     expect(p.errorMsg).toMatch(/Max parse exceptions/);
-    const r = await s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) AS c FROM bad_rows_fail' });
+    const r = await env.s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) AS c FROM bad_rows_fail' });
     expect(r.status).toBe(400);
   });
 
@@ -63,12 +52,12 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const rows = (page: string, n: number) => Array.from({ length: n }, (_, i) => ({ ts: `2021-03-01T0${i}:00:00Z`, page, n: i }));
     expect((await run(inlineSpec('append_ds', rows('one', 3), { intervals: [DAY1] }))).status.statusCode).toBe('SUCCESS');
     expect((await run(inlineSpec('append_ds', rows('two', 2), { intervals: [DAY1], appendToExisting: true }))).status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page, COUNT(*) AS c FROM append_ds GROUP BY page ORDER BY page')).toEqual([
+    expect(await env.s.sql('SELECT page, COUNT(*) AS c FROM append_ds GROUP BY page ORDER BY page')).toEqual([
       { page: 'one', c: 3 },
       { page: 'two', c: 2 },
     ]);
     expect((await run(inlineSpec('append_ds', rows('three', 1), { intervals: [DAY1] }))).status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page, COUNT(*) AS c FROM append_ds GROUP BY page')).toEqual([{ page: 'three', c: 1 }]);
+    expect(await env.s.sql('SELECT page, COUNT(*) AS c FROM append_ds GROUP BY page')).toEqual([{ page: 'three', c: 1 }]);
   });
 
   it('dropExisting removes replaced chunks that received no new data', async () => {
@@ -77,17 +66,17 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const one = [{ ts: '2021-03-01T05:00:00Z', page: 'z', n: 3 }];
     const keep = await run(inlineSpec('drop_ds', one, { intervals: ['2021-03-01/2021-03-03'] }));
     expect(keep.status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page FROM drop_ds ORDER BY page')).toEqual([{ page: 'y' }, { page: 'z' }]);
+    expect(await env.s.sql('SELECT page FROM drop_ds ORDER BY page')).toEqual([{ page: 'y' }, { page: 'z' }]);
     const drop = await run(inlineSpec('drop_ds', one, { intervals: ['2021-03-01/2021-03-03'], dropExisting: true }));
     expect(drop.status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page FROM drop_ds ORDER BY page')).toEqual([{ page: 'z' }]);
+    expect(await env.s.sql('SELECT page FROM drop_ds ORDER BY page')).toEqual([{ page: 'z' }]);
   });
 
   it('reads http input; an unreachable URI fails the task naming it', async () => {
-    const ok = await run(httpSpec('http_ds', [input.serve('h1.json', [{ ts: '2021-03-01T00:00:00Z', page: 'h', n: 7 }])]));
+    const ok = await run(httpSpec('http_ds', [env.input.serve('h1.json', [{ ts: '2021-03-01T00:00:00Z', page: 'h', n: 7 }])]));
     expect(ok.status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page, n FROM http_ds')).toEqual([{ page: 'h', n: 7 }]);
-    const missing = `${input.url}/missing.json`;
+    expect(await env.s.sql('SELECT page, n FROM http_ds')).toEqual([{ page: 'h', n: 7 }]);
+    const missing = `${env.input.url}/missing.json`;
     const bad = await run(httpSpec('http_bad', [missing]));
     expect(bad.status.statusCode).toBe('FAILED');
     expect(bad.status.errorMsg).toContain(missing);
@@ -102,7 +91,7 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const { id, status } = await run(csv);
     expect(status.statusCode).toBe('SUCCESS');
     expect((await report(id)).rowStats.buildSegments.processed).toBe(3);
-    expect(await s.sql('SELECT __time, page, "count", n_sum FROM csv_ds ORDER BY __time')).toEqual([
+    expect(await env.s.sql('SELECT __time, page, "count", n_sum FROM csv_ds ORDER BY __time')).toEqual([
       { __time: '2021-03-01T00:00:00.000Z', page: 'a', count: 2, n_sum: 3 },
       { __time: '2021-03-01T01:00:00.000Z', page: 'b', count: 1, n_sum: 5 },
     ]);
@@ -110,7 +99,7 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const tsv = inlineSpec('tsv_ds', '2021-03-01T00:00:00Z\tq\t9\n');
     tsv.spec.ioConfig.inputFormat = { type: 'tsv', columns: ['ts', 'page', 'n'] };
     expect((await run(tsv)).status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT page, n FROM tsv_ds')).toEqual([{ page: 'q', n: 9 }]);
+    expect(await env.s.sql('SELECT page, n FROM tsv_ds')).toEqual([{ page: 'q', n: 9 }]);
   });
 
   it('splits a chunk into partitions of at most maxRowsPerSegment rows', async () => {
@@ -118,56 +107,46 @@ describe.each(BACKENDS)('native batch ingestion on %s', (backend) => {
     const spec = inlineSpec('parts_ds', rows);
     spec.spec.tuningConfig.maxRowsPerSegment = 10;
     expect((await run(spec)).status.statusCode).toBe('SUCCESS');
-    expect(await s.sql('SELECT COUNT(*) AS c, SUM(n) AS total FROM parts_ds')).toEqual([{ c: 25, total: 300 }]);
-    const log = await (await s.get(`/druid/indexer/v1/task/${(await s.json('/druid/indexer/v1/tasks?datasource=parts_ds'))[0].id}/log`)).text();
+    expect(await env.s.sql('SELECT COUNT(*) AS c, SUM(n) AS total FROM parts_ds')).toEqual([{ c: 25, total: 300 }]);
+    const log = await (await env.s.get(`/druid/indexer/v1/task/${(await env.s.json('/druid/indexer/v1/tasks?datasource=parts_ds'))[0].id}/log`)).text();
     expect(log).toContain('Published 3 segment(s)');
   });
 });
 
 describe.each(BACKENDS)('live reports and shutdown of ingestion on %s', (backend) => {
-  let s: TestServer;
-  let input: HeldInput;
-
-  beforeAll(async () => {
-    input = await HeldInput.start();
-    s = await TestServer.start({ backend, capacity: 2 });
-  });
-  afterAll(async () => {
-    await s?.close();
-    await input?.close();
-  });
+  const env = serverWithInput({ backend, capacity: 2 });
 
   const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ ts: `2021-03-01T00:00:${String(i).padStart(2, '0')}Z`, page: 'p', n: i }));
 
   it('shows totals of the files read so far while the task is still running', async () => {
-    const id = await s.submit(httpSpec('live_ds', [input.serve('live1.json', rows(7)), input.serve('live2.json', rows(5), true)], ['2021-03-01/2021-03-02']));
+    const id = await env.s.submit(httpSpec('live_ds', [env.input.serve('live1.json', rows(7)), env.input.serve('live2.json', rows(5), true)], ['2021-03-01/2021-03-02']));
     const live = await waitFor(async () => {
-      const r = await s.get(`/druid/indexer/v1/task/${id}/reports`);
+      const r = await env.s.get(`/druid/indexer/v1/task/${id}/reports`);
       if (r.status !== 200) return undefined;
       const p = (await r.json()).ingestionStatsAndErrors.payload;
       return p.rowStats?.totals?.buildSegments?.processed === 7 ? p : undefined;
     }, 15_000, 'live totals after the first file');
     expect(live.ingestionState).toBe('BUILD_SEGMENTS');
     expect(live.rowStats.movingAverages.buildSegments['1m']).toBeDefined();
-    expect((await s.status(id)).statusCode).toBe('RUNNING');
-    input.release('live2.json');
-    expect((await s.waitForCompletion(id)).statusCode).toBe('SUCCESS');
-    const final = (await s.json(`/druid/indexer/v1/task/${id}/reports`)).ingestionStatsAndErrors.payload;
+    expect((await env.s.status(id)).statusCode).toBe('RUNNING');
+    env.input.release('live2.json');
+    expect((await env.s.waitForCompletion(id)).statusCode).toBe('SUCCESS');
+    const final = (await env.s.json(`/druid/indexer/v1/task/${id}/reports`)).ingestionStatsAndErrors.payload;
     expect(final.ingestionState).toBe('COMPLETED');
     expect(final.rowStats.buildSegments.processed).toBe(12);
   });
 
   it('shutting down an ingestion task mid-input publishes nothing and leaves no scratch files', async () => {
-    const id = await s.submit(httpSpec('cancel_ds', [input.serve('c1.json', rows(3)), input.serve('c2.json', rows(3), true)]));
-    await waitFor(async () => (input.requests('c2.json') > 0 ? true : undefined), 15_000, 'second file requested');
+    const id = await env.s.submit(httpSpec('cancel_ds', [env.input.serve('c1.json', rows(3)), env.input.serve('c2.json', rows(3), true)]));
+    await waitFor(async () => (env.input.requests('c2.json') > 0 ? true : undefined), 15_000, 'second file requested');
     const t0 = Date.now();
-    expect((await s.post(`/druid/indexer/v1/task/${id}/shutdown`)).status).toBe(200);
-    const final = await s.waitForCompletion(id, 5000);
+    expect((await env.s.post(`/druid/indexer/v1/task/${id}/shutdown`)).status).toBe(200);
+    const final = await env.s.waitForCompletion(id, 5000);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(final).toMatchObject({ statusCode: 'FAILED', errorMsg: 'Shutdown request from user' });
-    expect((await s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) AS c FROM cancel_ds' })).status).toBe(400);
-    expect(fs.existsSync(path.join(s.dataDir, 'tmp', id))).toBe(false);
-    expect(fs.existsSync(path.join(s.dataDir, 'segments', 'cancel_ds'))).toBe(false);
-    input.release('c2.json');
+    expect((await env.s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) AS c FROM cancel_ds' })).status).toBe(400);
+    expect(fs.existsSync(path.join(env.s.dataDir, 'tmp', id))).toBe(false);
+    expect(fs.existsSync(path.join(env.s.dataDir, 'segments', 'cancel_ds'))).toBe(false);
+    env.input.release('c2.json');
   });
 });

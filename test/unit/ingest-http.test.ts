@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenLocal } from '../helpers/local-http.js';
 import { GroveError } from '../../src/errors/catalogue.js';
 import { runNativeIndexTask } from '../../src/ingest/run.js';
 import { parseIndexTask } from '../../src/ingest/spec.js';
 import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest/helpers.js';
 
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base = '';
 const seenAuth: Array<string | undefined> = [];
 let releaseHeld: () => void = () => undefined;
@@ -17,7 +16,7 @@ const held = new Promise<void>((resolve) => {
 });
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  ({ base, close: closeServer } = await listenLocal((req, res) => {
     seenAuth.push(req.headers.authorization);
     if (req.url === '/wiki.json.gz') {
       res.writeHead(200, { 'content-type': 'application/gzip' });
@@ -35,17 +34,9 @@ beforeAll(async () => {
       res.writeHead(200);
       res.write('{"time":"2015-09-12T05:00:00Z"');
     } else res.writeHead(404, 'Not Found').end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-);
+afterAll(() => closeServer());
 
 const httpSpec = (source: Record<string, unknown>) => baseSpec({ spec: { ioConfig: { inputSource: { type: 'http', baseDir: undefined, filter: undefined, ...source } } } });
 

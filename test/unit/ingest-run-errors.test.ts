@@ -4,21 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GroveError } from '../../src/errors/catalogue.js';
 import { runNativeIndexTask } from '../../src/ingest/run.js';
 import { parseIndexTask } from '../../src/ingest/spec.js';
-import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest/helpers.js';
-
-type Payload = { ingestionState: string; rowStats: any; unparseableEvents: any; errorMsg: string | null };
-const payloadOf = (r: unknown): Payload => (r as { ingestionStatsAndErrors: { payload: Payload } }).ingestionStatsAndErrors.payload;
-
-async function run(spec: Record<string, unknown>, ctx = fakeContext()) {
-  const publish = await runNativeIndexTask(parseIndexTask(baseSpec(spec)), ctx);
-  return { publish, ctx, final: payloadOf(ctx.reports.at(-1)) };
-}
-
-async function allRows(files: string[]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (const f of files) out.push(...(await readParquet(f)).rows);
-  return out;
-}
+import { allRows, baseSpec, fakeContext, FIXTURES, payloadOf, run } from '../fixtures/ingest/helpers.js';
 
 describe('parse errors', () => {
   const badSpec = (max?: number) => ({

@@ -1,18 +1,17 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenLocal } from '../helpers/local-http.js';
 import { GroveError } from '../../src/errors/catalogue.js';
 import { expandInputs, MsqFaultError, runStage0, runStage1 } from '../../src/msq/exec/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
 import { jsonInput, lastCounters, MSQ_FIXTURES, SETTINGS, tempDir, testIO, wikiPlan, type TestIO } from '../fixtures/msq/helpers.js';
 
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base = '';
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  ({ base, close: closeServer } = await listenLocal((req, res) => {
     if (req.url === '/wiki.json.gz') {
       res.writeHead(200, { 'content-type': 'application/gzip' });
       fs.createReadStream(path.join(MSQ_FIXTURES, 'wiki.json.gz')).pipe(res);
@@ -25,17 +24,9 @@ beforeAll(async () => {
       res.writeHead(200);
       res.write('{"time":"2015-09-12T05:00:00Z"');
     } else res.writeHead(404, 'Not Found').end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-);
+afterAll(() => closeServer());
 
 async function stage0(plan: MsqPlan, io: TestIO = testIO()) {
   const splits = await expandInputs(plan.inputs, io);
