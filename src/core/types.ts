@@ -89,8 +89,11 @@ export function segmentId(dataSource: string, interval: Interval, version: strin
   return partitionNum === 0 ? base : `${base}_${partitionNum}`;
 }
 
+/** ISO form; an unbounded side (a filter like `__time >= X`) prints as the year 1 or 9999 bound. */
 export function intervalToString(i: Interval): string {
-  return `${new Date(i.start).toISOString()}/${new Date(i.end).toISOString()}`;
+  const start = Number.isFinite(i.start) ? i.start : -62135596800000;
+  const end = Number.isFinite(i.end) ? i.end : 253402300799999;
+  return `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
 }
 
 export function overlaps(a: Interval, b: Interval): boolean {

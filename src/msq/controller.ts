@@ -1,11 +1,14 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Interval, PublishRequest, SegmentToPublish } from '../core/types.js';
 import type { TaskContext } from '../tasks/task-context.js';
 import { ETERNITY, bucketInterval, parseGranularity } from '../time/granularity.js';
-import { expandInputs, readResults } from './exec/index.js';
+import { collectResults, expandInputs, type SplitRef } from './exec/index.js';
+import { writeManifest } from '../statements/manifest.js';
+import { coverageOf } from './coverage.js';
 import { faultOf, FaultError, faultMessage } from './faults.js';
 import { MsqReport } from './report.js';
-import type { MsqPlan, MsqSettings, StageResult } from './types.js';
+import type { ControllerToWorker, MsqPlan, MsqSettings, StageResult } from './types.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Druid's report keeps at most this many rows of a SELECT job (`resultsTruncated` beyond). */
@@ -39,21 +42,53 @@ export async function runController(task: Record<string, unknown>, ctx: TaskCont
   };
   push(true);
   const pool = new WorkerPool(ctx, report, () => push());
+  // Stop with partial results (SELECT jobs): workers read no more input; a stop before they run
+  // skips reading altogether.
+  let stopRequested = false;
+  let stopBeforeStart: () => void = () => {};
+  const stoppedEarly = new Promise<'stopped'>((resolve) => (stopBeforeStart = () => resolve('stopped')));
+  let stageZeroSent = false;
+  ctx.onStop(() => {
+    if (plan.kind !== 'select' || stopRequested) return;
+    stopRequested = true;
+    ctx.log('INFO', `Query [${ctx.taskId}]: stop requested; finishing with the input read so far`);
+    if (stageZeroSent) pool.broadcast({ type: 'stop' } satisfies ControllerToWorker);
+    else stopBeforeStart();
+  });
   let stage = 0;
+  let workersRan = true;
   try {
-    const io = { workDir: ctx.workDir, allowedInputDirs: ctx.allowedInputDirs, allowedHttpProtocols: ctx.allowedHttpProtocols, signal: ctx.signal, log: ctx.log, counters: () => {} };
+    const io = {
+      workDir: ctx.workDir, allowedInputDirs: ctx.allowedInputDirs, allowedHttpProtocols: ctx.allowedHttpProtocols, signal: ctx.signal, log: ctx.log, counters: () => {},
+      deepStorageDir: ctx.deepStorageDir, listSegments: (ds: readonly string[]) => ctx.listSegments(ds),
+    };
     const splits = await expandInputs(plan.inputs, io);
     ctx.log('INFO', `Query [${ctx.taskId}]: ${plan.kind} with ${splits.length} input file(s)`);
     const workerCount = plan.singleWorker ? 1 : Math.max(1, Math.min(settings.maxNumTasks - 1, splits.length));
-    await pool.start(workerCount);
+    let started: 'started' | 'stopped' = 'stopped';
+    if (!stopRequested) {
+      const starting = pool.start(workerCount);
+      starting.catch(() => undefined);
+      started = await Promise.race([starting.then(() => 'started' as const), stoppedEarly]);
+    }
     push(true);
 
     // Stage 0: each worker scans its files (a file is never split) and shuffles rows by time chunk.
     const shuffleDir = path.join(ctx.workDir, 'shuffle');
     const assigned = assignSplits(splits, workerCount);
-    report.stageStarted(0, workerCount);
-    push(true);
-    const stage0 = (await pool.runStage(assigned.map((mySplits) => ({ stage: 0 as const, plan, splits: mySplits, shuffleDir, settings })))) as Array<StageResult & { stage: 0 }>;
+    let stage0: Array<StageResult & { stage: 0 }> = [];
+    if (started === 'started') {
+      report.stageStarted(0, workerCount);
+      push(true);
+      stageZeroSent = true;
+      const running = pool.runStage(assigned.map((mySplits) => ({ stage: 0 as const, plan, splits: mySplits, shuffleDir, settings })));
+      // A stop that came while the orders were being sent still reaches every worker.
+      if (stopRequested) pool.broadcast({ type: 'stop' } satisfies ControllerToWorker);
+      stage0 = (await running) as Array<StageResult & { stage: 0 }>;
+    } else {
+      workersRan = false;
+      ctx.log('INFO', `Query [${ctx.taskId}]: stopped before its workers started; no input was read`);
+    }
     for (const [w, r] of stage0.entries()) for (const warning of r.warnings) report.warning(warning, pool.workerId(w), 0);
     const partitions = stage0.flatMap((r) => r.partitions).filter((p) => p.rows > 0);
     const chunkStarts = [...new Set(partitions.map((p) => p.chunkStart))].sort((a, b) => a - b);
@@ -61,15 +96,30 @@ export async function runController(task: Record<string, unknown>, ctx: TaskCont
     push(true);
 
     if (plan.kind === 'select') {
+      const covered: SplitRef[] = stage0.flatMap((r, w) => r.covered.map((i) => assigned[w][i]));
       const files = partitions.map((p) => p.file);
       const limit = Math.min(REPORT_ROW_LIMIT, plan.limit ?? REPORT_ROW_LIMIT);
-      const { rows, truncated } = await readResults(plan, files, limit);
+      const pagesDir = ctx.resultsDir;
+      await fs.rm(pagesDir, { recursive: true, force: true });
+      const collected = await collectResults(plan, files, { reportLimit: limit, pagesDir, rowsPerPage: settings.rowsPerPage });
       report.results({
         signature: plan.columns.map((c) => ({ name: c.name, type: c.druidType })),
         sqlTypeNames: plan.columns.map((c) => c.sqlType),
-        results: rows,
-        resultsTruncated: truncated && (plan.limit === null || plan.limit > REPORT_ROW_LIMIT),
+        results: collected.rows,
+        resultsTruncated: collected.truncated && (plan.limit === null || plan.limit > REPORT_ROW_LIMIT),
       });
+      const isPartial = covered.length < splits.length;
+      await writeManifest(pagesDir, {
+        queryId: ctx.taskId,
+        columns: plan.columns.map((c) => ({ name: c.name, type: c.sqlType, nativeType: c.druidType })),
+        numTotalRows: collected.total,
+        totalSizeInBytes: collected.pages.reduce((n, p) => n + p.sizeInBytes, 0),
+        pages: collected.pages,
+        isPartial,
+        coverage: coverageOf(plan, covered, splits),
+        writtenMs: Date.now(),
+      });
+      if (isPartial) ctx.log('INFO', `Query [${ctx.taskId}]: partial result over ${covered.length} of ${splits.length} input file(s), ${collected.total} row(s)`);
       report.stagePhase(0, 'FINISHED');
       return finish(undefined);
     }
@@ -113,7 +163,8 @@ export async function runController(task: Record<string, unknown>, ctx: TaskCont
   }
 
   async function finish(result: PublishRequest | undefined): Promise<PublishRequest | undefined> {
-    await pool.stop(true);
+    // Workers that never started are stopped by the scheduler when the controller ends.
+    await pool.stop(workersRan);
     report.succeed();
     push(true);
     return result;

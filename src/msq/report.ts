@@ -1,4 +1,6 @@
-import type { MsqFault, MsqPlan, MsqSettings, WorkerCounters } from './types.js';
+import { intervalToString } from '../core/types.js';
+import { ETERNITY } from '../time/granularity.js';
+import { isDataSourceInput, type MsqFault, type MsqPlan, type MsqSettings, type WorkerCounters } from './types.js';
 
 export type StagePhase = 'NEW' | 'READING_INPUT' | 'POST_READING' | 'RESULTS_COMPLETE' | 'FINISHED' | 'FAILED';
 
@@ -45,7 +47,11 @@ export class MsqReport {
     const maxWorkers = plan.singleWorker ? 1 : Math.max(1, settings.maxNumTasks - 1);
     const stage0: Record<string, unknown> = {
       id: `${queryId}_0`,
-      input: plan.inputs.map((i) => ({ type: 'external', inputSource: i.inputSource, inputFormat: i.inputFormat, signature: i.signature.map((c) => ({ name: c.name, type: c.type.toUpperCase() })) })),
+      input: plan.inputs.map((i) =>
+        isDataSourceInput(i)
+          ? { type: 'table', dataSource: i.dataSource, intervals: (i.filter ?? [ETERNITY]).map(intervalToString) }
+          : { type: 'external', inputSource: i.inputSource, inputFormat: i.inputFormat, signature: i.signature.map((c) => ({ name: c.name, type: c.type.toUpperCase() })) },
+      ),
       processor: { type: plan.grouped ? 'groupByPreShuffle' : 'scan', query: { sql: plan.stage0Sql } },
       signature,
       shuffleSpec: plan.kind === 'select'

@@ -14,6 +14,25 @@ export interface ExternInput {
   readonly signature: ReadonlyArray<{ readonly name: string; readonly type: 'string' | 'long' | 'double' | 'float' }>;
 }
 
+/**
+ * An existing datasource read by the statement (`FROM wiki`): its visible segments are the input's
+ * splits, one Parquet file each, listed when the controller starts so the job reads one consistent
+ * snapshot (old or new data, never a mix).
+ */
+export interface DataSourceInput {
+  readonly dataSource: string;
+  /** The relation the stage-0 SQL reads: the datasource's own name, so qualified columns still bind. */
+  readonly relation: string;
+  /** Time ranges the statement's WHERE clauses allow (segment pruning), null for all of time. */
+  readonly filter: readonly Interval[] | null;
+  /** Columns read (the datasource schema, pruned to names the statement mentions), DuckDB-typed. */
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly duckType: string }>;
+}
+
+export type MsqInput = ExternInput | DataSourceInput;
+
+export const isDataSourceInput = (i: MsqInput): i is DataSourceInput => 'dataSource' in i;
+
 /** How partial results of one output column combine across workers (null: not an aggregate). */
 export type Combine = 'sum' | 'min' | 'max' | 'earliest' | 'latest' | 'any' | null;
 
@@ -48,10 +67,11 @@ export interface MsqPlan {
   readonly singleWorker: boolean;
   /** Outer LIMIT (only with PARTITIONED BY ALL, or a SELECT job). */
   readonly limit: number | null;
-  readonly inputs: readonly ExternInput[];
+  readonly inputs: readonly MsqInput[];
   /**
    * DuckDB SQL evaluating the whole SELECT over the relation `__input0` (and `__input1`, ... for more
-   * inputs). Output columns are exactly `columns`, `__time` a TIMESTAMP when present.
+   * external inputs; a datasource input under its own name). Output columns are exactly `columns`,
+   * `__time` a TIMESTAMP when present.
    */
   readonly stage0Sql: string;
   readonly columns: readonly OutputColumn[];
@@ -78,7 +98,7 @@ export type WorkOrder =
       readonly stage: 0;
       readonly plan: MsqPlan;
       /** Input files of this worker: indexes into the inputs' expanded file lists, resolved by the worker. */
-      readonly splits: ReadonlyArray<{ readonly inputNumber: number; readonly uri: string }>;
+      readonly splits: ReadonlyArray<SplitRef>;
       /** Directory shared by the job where this worker writes its shuffle output. */
       readonly shuffleDir: string;
       readonly settings: MsqSettings;
@@ -92,6 +112,16 @@ export type WorkOrder =
       readonly outDir: string;
       readonly settings: MsqSettings;
     };
+
+/** One input file of the job, as the controller deals them out. */
+export interface SplitRef {
+  readonly inputNumber: number;
+  /** `file:` URL, http(s) URI, `inline:<inputNumber>`, or a segment file's absolute path. */
+  readonly uri: string;
+  readonly size?: number;
+  /** For a datasource input: the segment this file holds and the part of it the timeline shows. */
+  readonly segment?: { readonly id: string; readonly interval: Interval; readonly visible: readonly Interval[]; readonly columns: readonly string[]; readonly rows: number };
+}
 
 /** Druid MSQ counters of one worker in one stage (report `counters.<stage>.<worker>`). */
 export interface ChannelCounters {
@@ -126,11 +156,17 @@ export type StageResult =
       readonly partitions: ReadonlyArray<{ readonly chunkStart: number; readonly file: string; readonly rows: number; readonly bytes: number }>;
       /** Parse problems kept as warnings (CannotParseExternalData), at most a few. */
       readonly warnings: readonly MsqFault[];
+      /** Indexes (into the work order's splits) of the splits whose rows are in the output. */
+      readonly covered: readonly number[];
     }
   | { readonly stage: 1; readonly segments: readonly SegmentToPublish[] };
 
 /** Messages between the controller and its workers (relayed by the scheduler). */
-export type ControllerToWorker = { readonly type: 'workOrder'; readonly order: WorkOrder } | { readonly type: 'finish' };
+export type ControllerToWorker =
+  | { readonly type: 'workOrder'; readonly order: WorkOrder }
+  | { readonly type: 'finish' }
+  /** Stop with partial results: read no more input and finish the stage with what was read. */
+  | { readonly type: 'stop' };
 
 export type WorkerToController =
   | { readonly type: 'ready' }

@@ -82,6 +82,11 @@ export class WorkerPool {
     }
   }
 
+  /** Sends a message to every worker that has started. */
+  broadcast(message: ControllerToWorker): void {
+    for (const id of this.#ready) this.#ctx.send(id, message);
+  }
+
   /**
    * Tells the workers the query is over. On success the controller waits (briefly) until they have
    * ended SUCCESS, so their slots are free and the scheduler never has to stop them; on failure it

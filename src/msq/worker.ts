@@ -11,6 +11,7 @@ import type { ControllerToWorker, WorkerToController } from './types.js';
 export async function runWorker(task: Record<string, unknown>, ctx: TaskContext): Promise<undefined> {
   const controllerId = String(task.controllerTaskId);
   const tell = (m: WorkerToController): void => ctx.send(controllerId, m);
+  const stopping = new AbortController();
   const io: WorkerIO = {
     workDir: ctx.workDir,
     allowedInputDirs: ctx.allowedInputDirs,
@@ -18,12 +19,20 @@ export async function runWorker(task: Record<string, unknown>, ctx: TaskContext)
     signal: ctx.signal,
     log: ctx.log,
     counters: (stage, counters) => tell({ type: 'counters', stage, counters }),
+    deepStorageDir: ctx.deepStorageDir,
+    stopSignal: stopping.signal,
   };
   return new Promise<undefined>((resolve, reject) => {
     let queue = Promise.resolve();
     ctx.onMessage((from, message) => {
       if (from !== controllerId) return;
       const m = message as ControllerToWorker;
+      // Acted on at once, not queued behind the work order it is meant to cut short.
+      if (m.type === 'stop') {
+        ctx.log('INFO', 'Stop requested by the controller: finishing with the input read so far');
+        stopping.abort();
+        return;
+      }
       if (m.type === 'finish') {
         queue.then(() => resolve(undefined), reject);
         return;

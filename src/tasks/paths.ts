@@ -8,6 +8,8 @@ export interface DataPaths {
   logFile(taskId: string): string;
   reportFile(taskId: string): string;
   workDir(taskId: string): string;
+  /** Result pages of a SELECT job (statements API), kept for the results retention. */
+  resultsDir(taskId: string): string;
 }
 
 /**
@@ -31,5 +33,6 @@ export function dataPaths(dataDir: string): DataPaths {
     logFile: (id) => path.join(dataDir, 'tasks', checked(id), 'log'),
     reportFile: (id) => path.join(dataDir, 'tasks', checked(id), 'report.json'),
     workDir: (id) => path.join(dataDir, 'tmp', checked(id)),
+    resultsDir: (id) => path.join(dataDir, 'tasks', checked(id), 'results'),
   };
 }

@@ -1,4 +1,4 @@
-import type { Interval, LockType, PublishRequest } from '../core/types.js';
+import type { Interval, LockType, PublishRequest, SegmentRecord } from '../core/types.js';
 
 /** Messages between the scheduler (parent) and a task process (child), over Node's IPC channel. */
 
@@ -9,6 +9,10 @@ export interface StartMessage {
   /** The task JSON as submitted (with its id), parsed again by the child. */
   readonly task: unknown;
   readonly workDir: string;
+  /** Root of the published segment files (SegmentRecord.path is relative to it). */
+  readonly deepStorageDir: string;
+  /** Where a SELECT job keeps its result pages; outlives the task for the results retention. */
+  readonly resultsDir: string;
   readonly allowedInputDirs: readonly string[];
   readonly allowedHttpProtocols: readonly string[];
 }
@@ -19,6 +23,9 @@ export type ParentMessage =
   | { readonly kind: 'locksRefused'; readonly requestId: number; readonly error: string }
   | { readonly kind: 'workersLaunched'; readonly requestId: number; readonly ids: readonly string[] }
   | { readonly kind: 'workersRefused'; readonly requestId: number; readonly error: string }
+  | { readonly kind: 'segments'; readonly requestId: number; readonly segments: readonly SegmentRecord[] }
+  /** Stop with partial results: read no more input, finish with what was read. */
+  | { readonly kind: 'stop' }
   /** A message from another task of the same group (controller <-> worker), or a worker's exit. */
   | { readonly kind: 'relayed'; readonly from: string; readonly message: unknown }
   | { readonly kind: 'shutdown' };
@@ -29,6 +36,8 @@ export type ChildMessage =
   /** An MSQ controller asks for `count` worker tasks in its group. */
   | { readonly kind: 'launchWorkers'; readonly requestId: number; readonly count: number }
   | { readonly kind: 'relay'; readonly to: string; readonly message: unknown }
+  /** Used segments of these datasources, as the metadata store has them now. */
+  | { readonly kind: 'listSegments'; readonly requestId: number; readonly dataSources: readonly string[] }
   /** The task finished its work; `publish` is what the parent commits (absent: nothing to publish). */
   | { readonly kind: 'done'; readonly publish?: PublishRequest }
   | { readonly kind: 'failed'; readonly error: string };

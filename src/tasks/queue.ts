@@ -4,6 +4,7 @@ import type { GroveConfig } from '../config/config.js';
 import { intervalToString, overlaps, type Interval, type LockType } from '../core/types.js';
 import { GroveError } from '../errors/catalogue.js';
 import type { Db } from '../store/db.js';
+import { listUsedSegments } from '../store/segments.js';
 import { getTask, insertAudit, insertTask, listActiveTasks, updateTask } from '../store/tasks.js';
 import { describeWorker, type TaskDescription } from './kinds.js';
 import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
@@ -27,6 +28,8 @@ export interface ActiveTask {
   liveReport: unknown;
   /** Set once the task is being ended, so a second shutdown or a late message does nothing. */
   ending: boolean;
+  /** A stop-with-partial-results request that came before the task ran; delivered when it starts. */
+  stopRequested?: boolean;
 }
 
 
@@ -62,6 +65,7 @@ export class TaskQueue {
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
       launchWorkers: (id, count) => this.#launchWorkers(id, count),
       relay: (from, to, message) => this.#relay(from, to, message),
+      listSegments: (dataSources) => listUsedSegments(this.#db, [...dataSources]),
       report: (id, report) => {
         const t = this.#active.get(id);
         if (t) t.liveReport = report;
@@ -174,6 +178,17 @@ export class TaskQueue {
     return true;
   }
 
+  /**
+   * Asks a task to stop with partial results: it then ends normally over what it has read. A task
+   * still waiting or pending gets the request as it starts, and so reads nothing.
+   */
+  requestStop(taskId: string): boolean {
+    const t = this.#active.get(taskId);
+    if (!t || t.ending) return false;
+    t.stopRequested = true;
+    return t.runnerState !== 'RUNNING' || this.#runner.deliver(taskId, { kind: 'stop' });
+  }
+
   /** Stops scheduling and kills running tasks (they end FAILED); queued tasks stay queued. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -257,9 +272,12 @@ export class TaskQueue {
       task: { ...task, id },
       logFile: this.#paths.logFile(id),
       workDir: this.#paths.workDir(id),
+      deepStorageDir: this.#paths.deepStorage,
+      resultsDir: this.#paths.resultsDir(id),
       allowedInputDirs: this.#config.allowedInputDirs,
       allowedHttpProtocols: this.#config.allowedHttpProtocols,
     });
+    if (t.stopRequested) this.#runner.deliver(id, { kind: 'stop' });
     this.#log.info({ taskId: id }, 'task running');
   }
 

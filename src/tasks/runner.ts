@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Interval, LockType, PublishRequest } from '../core/types.js';
+import type { Interval, LockType, PublishRequest, SegmentRecord } from '../core/types.js';
 import type { ChildMessage, ParentMessage } from './protocol.js';
 
 /** How a task process ended, as the scheduler needs to know it. */
@@ -15,6 +15,7 @@ export interface RunnerEvents {
   lockRequest(taskId: string, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>>;
   launchWorkers(taskId: string, count: number): Promise<readonly string[]>;
   relay(from: string, to: string, message: unknown): void;
+  listSegments(dataSources: readonly string[]): Promise<readonly SegmentRecord[]>;
   report(taskId: string, report: unknown): void;
   /** Called exactly once per started task. */
   finished(taskId: string, outcome: TaskOutcome): void;
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly task: unknown;
   readonly logFile: string;
   readonly workDir: string;
+  readonly deepStorageDir: string;
+  readonly resultsDir: string;
   readonly allowedInputDirs: readonly string[];
   readonly allowedHttpProtocols: readonly string[];
 }
@@ -83,6 +86,13 @@ export class TaskRunner {
         case 'relay':
           this.#events.relay(o.taskId, m.to, m.message);
           break;
+        case 'listSegments':
+          // A failed read ends the task: it cannot know what to read.
+          this.#events.listSegments(m.dataSources).then(
+            (segments) => send({ kind: 'segments', requestId: m.requestId, segments }),
+            () => child.kill('SIGKILL'),
+          );
+          break;
         case 'done':
         case 'failed':
           entry.outcome ??= m;
@@ -104,6 +114,8 @@ export class TaskRunner {
       dataSource: o.dataSource,
       task: o.task,
       workDir: o.workDir,
+      deepStorageDir: o.deepStorageDir,
+      resultsDir: o.resultsDir,
       allowedInputDirs: o.allowedInputDirs,
       allowedHttpProtocols: o.allowedHttpProtocols,
     });

@@ -1,4 +1,4 @@
-import type { Interval, LockType } from '../core/types.js';
+import type { Interval, LockType, SegmentRecord } from '../core/types.js';
 
 /**
  * What a running task may do. The task itself runs in a child process (see runner/); every call
@@ -10,6 +10,10 @@ export interface TaskContext {
   readonly dataSource: string;
   /** Private scratch directory of this task (downloads, staged segments); removed when it ends. */
   readonly workDir: string;
+  /** Root of the published segment files, which tasks reading datasources open read-only. */
+  readonly deepStorageDir: string;
+  /** Where a SELECT job writes its result pages; kept after the task ends, for the results retention. */
+  readonly resultsDir: string;
   /** Directories local input may be read from (absolute, resolved). */
   readonly allowedInputDirs: readonly string[];
   /** URL protocols an http input source may use, e.g. ['http:', 'https:']. */
@@ -26,6 +30,13 @@ export interface TaskContext {
    * conflicting lock of equal or higher priority; throws when the task is shut down meanwhile.
    */
   acquireLocks(intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>>;
+  /** Used segments of these datasources (overshadowed ones included), read when asked. */
+  listSegments(dataSources: readonly string[]): Promise<readonly SegmentRecord[]>;
+  /**
+   * Registers what to do on a stop-with-partial-results request (the statements API's `stop`):
+   * unlike a shutdown, the task finishes normally over the input it has read.
+   */
+  onStop(handler: () => void): void;
   /** Submits `count` worker tasks in this task's group (MSQ controllers); answers their ids. */
   launchWorkers(count: number): Promise<readonly string[]>;
   /** Sends a message to another running task of the same group. */

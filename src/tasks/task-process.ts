@@ -3,7 +3,7 @@
  * a crash or a hard kill never touches the HTTP server. stdout/stderr are the task log file.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Interval, LockType, PublishRequest } from '../core/types.js';
+import type { Interval, LockType, PublishRequest, SegmentRecord } from '../core/types.js';
 import type { ChildMessage, ParentMessage, StartMessage } from './protocol.js';
 import type { TaskContext } from './task-context.js';
 
@@ -20,7 +20,10 @@ function logLine(level: string, message: string): void {
 const controller = new AbortController();
 const lockWaiters = new Map<number, { resolve: (v: Map<string, string>) => void; reject: (e: Error) => void }>();
 const workerWaiters = new Map<number, { resolve: (ids: readonly string[]) => void; reject: (e: Error) => void }>();
+const segmentWaiters = new Map<number, { resolve: (s: readonly SegmentRecord[]) => void; reject: (e: Error) => void }>();
 const messageHandlers: Array<(from: string, message: unknown) => void> = [];
+const stopHandlers: Array<() => void> = [];
+let stopRequested = false;
 let nextRequest = 1;
 
 function makeContext(start: StartMessage): TaskContext {
@@ -28,6 +31,8 @@ function makeContext(start: StartMessage): TaskContext {
     taskId: start.taskId,
     dataSource: start.dataSource,
     workDir: start.workDir,
+    deepStorageDir: start.deepStorageDir,
+    resultsDir: start.resultsDir,
     allowedInputDirs: start.allowedInputDirs,
     allowedHttpProtocols: start.allowedHttpProtocols,
     signal: controller.signal,
@@ -46,6 +51,18 @@ function makeContext(start: StartMessage): TaskContext {
         workerWaiters.set(requestId, { resolve, reject });
         send({ kind: 'launchWorkers', requestId, count });
       });
+    },
+    listSegments(dataSources: readonly string[]) {
+      const requestId = nextRequest++;
+      return new Promise((resolve, reject) => {
+        segmentWaiters.set(requestId, { resolve, reject });
+        send({ kind: 'listSegments', requestId, dataSources });
+      });
+    },
+    onStop: (handler) => {
+      stopHandlers.push(handler);
+      // A stop that arrived before the task got this far still counts.
+      if (stopRequested) handler();
     },
     send: (to, message) => send({ kind: 'relay', to, message }),
     onMessage: (handler) => {
@@ -106,15 +123,27 @@ process.on('message', (m: ParentMessage) => {
       workerWaiters.get(m.requestId)?.reject(new Error(m.error));
       workerWaiters.delete(m.requestId);
       break;
+    case 'segments':
+      segmentWaiters.get(m.requestId)?.resolve(m.segments);
+      segmentWaiters.delete(m.requestId);
+      break;
+    case 'stop':
+      logLine('INFO', 'Stop requested: finishing with the input read so far');
+      if (!stopRequested) {
+        stopRequested = true;
+        for (const h of stopHandlers) h();
+      }
+      break;
     case 'relayed':
       for (const h of messageHandlers) h(m.from, m.message);
       break;
     case 'shutdown':
       logLine('INFO', 'Shutdown requested; stopping');
       controller.abort(new Error('Shutdown request from user'));
-      for (const w of [...lockWaiters.values(), ...workerWaiters.values()]) w.reject(new Error('Shutdown request from user'));
+      for (const w of [...lockWaiters.values(), ...workerWaiters.values(), ...segmentWaiters.values()]) w.reject(new Error('Shutdown request from user'));
       lockWaiters.clear();
       workerWaiters.clear();
+      segmentWaiters.clear();
       break;
   }
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandInputs, readResults, runStage0 } from '../../src/msq/exec/index.js';
+import fs from 'node:fs';
+import { collectResults, expandInputs, runStage0 } from '../../src/msq/exec/index.js';
 import type { ExternInput, MsqPlan } from '../../src/msq/types.js';
 import { col, jsonInput, MSQ_FIXTURES, SETTINGS, tempDir, testIO, wikiPlan } from '../fixtures/msq/helpers.js';
 
@@ -18,6 +19,12 @@ async function selectFiles(plan: MsqPlan, workers: ExternInput[][]): Promise<str
 
 const wiki = jsonInput({ type: 'local', files: [path.join(MSQ_FIXTURES, 'wiki.json')] });
 const wikiGz = jsonInput({ type: 'local', files: [path.join(MSQ_FIXTURES, 'wiki.json.gz')] });
+/** The report's rows, as the controller reads them (no pages written). */
+const readResults = async (plan: MsqPlan, files: string[], reportLimit: number) => {
+  const { pages, ...rest } = await collectResults(plan, files, { reportLimit, rowsPerPage: 100 });
+  expect(pages).toEqual([]);
+  return rest;
+};
 const select = (patch: Partial<MsqPlan>): MsqPlan => wikiPlan([], { kind: 'select', dataSource: null, partitionedBy: null, ...patch });
 
 describe('readResults', () => {
@@ -41,7 +48,24 @@ describe('readResults', () => {
   it('applies the statement LIMIT and reports no files as no rows', async () => {
     const files = await selectFiles(plain, [[wiki], [wikiGz]]);
     expect(await readResults({ ...plain, limit: 7 }, files, 5)).toMatchObject({ truncated: true, total: 7 });
-    expect(await readResults(plain, [], 5)).toEqual({ rows: [], truncated: false, total: 0 });
+    expect(await readResults({ ...plain, inputs: [wiki] }, [], 5)).toEqual({ rows: [], truncated: false, total: 0 });
+  });
+
+  it('answers a global aggregate over no files with its value over no rows', async () => {
+    const count = select({ inputs: [wiki], grouped: true, stage0Sql: 'SELECT count(*) AS c FROM __input0', columns: [col('c', 'LONG', 'sum')] });
+    expect(await readResults(count, [], 5)).toEqual({ rows: [[0]], truncated: false, total: 1 });
+  });
+
+  it('writes every row to pages of rowsPerPage rows, one JSON array per line', async () => {
+    const files = await selectFiles(plain, [[wiki], [wikiGz]]);
+    const dir = tempDir('grove-pages-');
+    const r = await collectResults(plain, files, { reportLimit: 3, pagesDir: dir, rowsPerPage: 5 });
+    expect(r.rows).toHaveLength(3);
+    expect(r.pages.map((p) => [p.id, p.numRows, p.file])).toEqual([[0, 5, 'page-0.jsonl'], [1, 5, 'page-1.jsonl'], [2, 2, 'page-2.jsonl']]);
+    const lines = r.pages.flatMap((p) => fs.readFileSync(`${dir}/${p.file}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+    expect(lines).toHaveLength(12);
+    expect(lines.slice(0, 3)).toEqual(r.rows);
+    expect(r.pages[0].sizeInBytes).toBe(fs.statSync(`${dir}/page-0.jsonl`).size);
   });
 
   it('combines grouped partials from several workers', async () => {

@@ -275,6 +275,6 @@ describe('stage 0: checks and partitioning', () => {
 
   it('no input files: no partitions', async () => {
     const { result } = await stage0(wikiPlan([jsonInput({ type: 'local', baseDir: MSQ_FIXTURES, filter: '*.nothing' })]));
-    expect(result).toEqual({ stage: 0, partitions: [], warnings: [] });
+    expect(result).toEqual({ stage: 0, partitions: [], warnings: [], covered: [] });
   });
 });

@@ -7,5 +7,5 @@ export type { SplitRef, WorkerIO } from './inputs.js';
 export { expandInputs } from './inputs.js';
 export { runStage0 } from './stage0.js';
 export { runStage1 } from './stage1.js';
-export { readResults } from './results.js';
+export { collectResults } from './results.js';
 export { MsqFaultError } from './faults.js';

@@ -4,7 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GroveError, invalidInput } from '../../errors/catalogue.js';
 import { listMatchingFiles } from '../../ingest/glob.js';
 import { allowedRealPath, download, globSafe, resolveAllowedDirs } from '../../ingest/input.js';
-import type { ExternInput, WorkerCounters } from '../types.js';
+import type { SegmentRecord } from '../../core/types.js';
+import { isDataSourceInput, type ExternInput, type MsqInput, type SplitRef, type WorkerCounters } from '../types.js';
+import { segmentSplits } from './segments.js';
 
 /**
  * EXTERN input sources as splits (a file is never split, as in Druid), and fetching one split so
@@ -26,14 +28,15 @@ export interface WorkerIO {
   log(level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', msg: string): void;
   /** The worker's whole counters for `stage` so far (a snapshot, not a delta). */
   counters(stage: number, c: WorkerCounters): void;
+  /** Root of the segment files datasource inputs read. */
+  readonly deepStorageDir?: string;
+  /** The controller's view of the metadata store, for listing datasource inputs' segments. */
+  listSegments?(dataSources: readonly string[]): Promise<readonly SegmentRecord[]>;
+  /** Aborted on stop-with-partial-results: read no more input, finish with what was read. */
+  readonly stopSignal?: AbortSignal;
 }
 
-/** One input file of the job: `file:` URL, http(s) URI, or `inline:<inputNumber>`. */
-export interface SplitRef {
-  readonly inputNumber: number;
-  readonly uri: string;
-  readonly size?: number;
-}
+export type { SplitRef };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -81,9 +84,16 @@ function checkProtocol(uri: string, io: WorkerIO): void {
 }
 
 /** Every file of every input, in input order; the controller deals them out to workers. */
-export async function expandInputs(inputs: readonly ExternInput[], io: WorkerIO): Promise<SplitRef[]> {
+export async function expandInputs(inputs: readonly MsqInput[], io: WorkerIO): Promise<SplitRef[]> {
   const out: SplitRef[] = [];
+  // Every datasource's segments in one read, so all inputs see the same published state.
+  const names = inputs.filter(isDataSourceInput).map((i) => i.dataSource);
+  const segments = names.length > 0 && io.listSegments ? await io.listSegments(names) : [];
   for (const [n, input] of inputs.entries()) {
+    if (isDataSourceInput(input)) {
+      out.push(...segmentSplits(input, n, segments, io.deepStorageDir ?? ''));
+      continue;
+    }
     const src = input.inputSource;
     switch (src.type) {
       case 'local':
@@ -154,7 +164,9 @@ export async function fetchSplit(split: SplitRef, input: ExternInput, index: num
   checkProtocol(split.uri, io);
   const { auth, headers } = httpAuth(src);
   const started = Date.now();
-  const file = await download(split.uri, index, auth, io, headers);
+  // A stop (partial results) cuts a download short as a shutdown does; the stage leaves the file out.
+  const signal = io.stopSignal ? AbortSignal.any([io.signal, io.stopSignal]) : io.signal;
+  const file = await download(split.uri, index, auth, { workDir: io.workDir, signal }, headers);
   io.log('INFO', `Downloaded [${split.uri}]: ${file.size} bytes in ${Date.now() - started} ms`);
   return { path: file.path, displayUri: split.uri, size: file.size, temporary: true };
 }

@@ -1,18 +1,46 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckSession } from '../../ingest/duck.js';
+import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import { convertResult } from '../../query/convert.js';
+import { DRUID_MACROS } from '../../query/druid-macros.js';
+import { emptyInputTables } from '../sql/describe.js';
 import type { MsqPlan } from '../types.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 
 /**
- * The rows of a SELECT job for the report, read by the controller from the stage-0 files: several
- * workers' partial aggregates are folded by their combine, plain rows are concatenated in worker
- * order. Values come out JSON-ready as Druid's SQL API writes them (timestamps as ISO strings with
+ * The rows of a SELECT job, read by the controller from the stage-0 files: several workers'
+ * partial aggregates are folded by their combine, plain rows are concatenated in worker order.
+ * Values come out JSON-ready as Druid's SQL API writes them (timestamps as ISO strings with
  * milliseconds, arrays as JSON text); a long beyond 2^53 becomes its exact decimal string.
+ *
+ * All rows go to result pages on disk (one JSON array per line, `rowsPerPage` lines a page) for the
+ * statements API; the first `reportLimit` also go in the task report, as Druid's report has them.
  */
+
+export interface ResultPage {
+  readonly id: number;
+  readonly numRows: number;
+  readonly sizeInBytes: number;
+  /** File name inside the results directory. */
+  readonly file: string;
+}
+
+export interface CollectedResults {
+  /** The first `reportLimit` rows. */
+  readonly rows: unknown[][];
+  readonly truncated: boolean;
+  readonly total: number;
+  readonly pages: ResultPage[];
+}
+
+export interface CollectOptions {
+  readonly reportLimit: number;
+  /** Where pages are written; none are written without it. */
+  readonly pagesDir?: string;
+  readonly rowsPerPage: number;
+}
 
 function jsonReady(v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
@@ -21,17 +49,33 @@ function jsonReady(v: unknown): unknown {
   return v;
 }
 
-export async function readResults(plan: MsqPlan, files: string[], maxRows: number): Promise<{ rows: unknown[][]; truncated: boolean; total: number }> {
-  if (files.length === 0) return { rows: [], truncated: false, total: 0 };
+/** The relation holding every result row, in order. */
+async function resultRelation(db: DuckSession, plan: MsqPlan, files: readonly string[]): Promise<string> {
+  if (files.length === 0) {
+    // No worker produced a row: the statement over empty inputs still has an answer (COUNT(*) is 0).
+    await db.run('SET integer_division = true');
+    for (const macro of DRUID_MACROS) await db.run(macro);
+    for (const statement of emptyInputTables(plan.inputs)) await db.run(statement);
+    return plan.stage0Sql;
+  }
+  if (files.length === 1) return `SELECT * FROM read_parquet(${quotePath(files[0])})`;
+  if (plan.grouped) {
+    const from = filesRelation(files, needsOrder(plan));
+    return combineSql(plan, await describe(db.rows, from, ORDER_COLUMNS), from, '__f, __r');
+  }
+  return `SELECT * EXCLUDE (__f, __r) FROM ${filesRelation(files, true)} ORDER BY __f, __r`;
+}
+
+async function readRows(db: DuckSession, select: string, limit: number, offset: number): Promise<unknown[][]> {
+  const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results ORDER BY rowid LIMIT ${limit} OFFSET ${offset}`);
+  return convertResult(reader, { stringifyArrays: true }).rows.map((r) => r.map(jsonReady) as unknown[]);
+}
+
+export async function collectResults(plan: MsqPlan, files: readonly string[], options: CollectOptions): Promise<CollectedResults> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'grove-msq-results-'));
   const db = await openDuckSession(dir, new AbortController().signal);
   try {
-    let relation: string;
-    if (files.length === 1) relation = `SELECT * FROM read_parquet(${quotePath(files[0])})`;
-    else if (plan.grouped) {
-      const from = filesRelation(files, needsOrder(plan));
-      relation = combineSql(plan, await describe(db.rows, from, ORDER_COLUMNS), from, '__f, __r');
-    } else relation = `SELECT * EXCLUDE (__f, __r) FROM ${filesRelation(files, true)} ORDER BY __f, __r`;
+    let relation = await resultRelation(db, plan, files);
     if (plan.limit !== null) relation = `SELECT * FROM (${relation}) LIMIT ${Math.max(0, Math.floor(plan.limit))}`;
     await db.run(`CREATE TEMP TABLE __results AS ${relation}`);
     const [c] = await db.rows('SELECT count(*) AS n FROM __results');
@@ -40,9 +84,21 @@ export async function readResults(plan: MsqPlan, files: string[], maxRows: numbe
     // The plan's column order, when the files have exactly its columns.
     const names = plan.columns.map((col) => col.name);
     const select = names.length === present.size && names.every((n) => present.has(n)) ? names.map(quoteIdent).join(', ') : '*';
-    const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results ORDER BY rowid LIMIT ${Math.max(0, Math.floor(maxRows))}`);
-    const { rows } = convertResult(reader, { stringifyArrays: true });
-    return { rows: rows.map((r) => r.map(jsonReady)), truncated: total > maxRows, total };
+    const reportLimit = Math.max(0, Math.floor(options.reportLimit));
+    const rows = await readRows(db, select, reportLimit, 0);
+    const pages: ResultPage[] = [];
+    if (options.pagesDir !== undefined) {
+      await fs.mkdir(options.pagesDir, { recursive: true });
+      const perPage = Math.max(1, Math.floor(options.rowsPerPage));
+      for (let offset = 0, id = 0; offset < total; offset += perPage, id++) {
+        const page = await readRows(db, select, perPage, offset);
+        const body = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
+        const file = `page-${id}.jsonl`;
+        await fs.writeFile(path.join(options.pagesDir, file), body);
+        pages.push({ id, numRows: page.length, sizeInBytes: Buffer.byteLength(body), file });
+      }
+    }
+    return { rows, truncated: total > reportLimit, total, pages };
   } finally {
     db.close();
     await fs.rm(dir, { recursive: true, force: true });

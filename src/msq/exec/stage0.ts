@@ -2,17 +2,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { DRUID_MACROS } from '../../query/druid-macros.js';
-import { quoteIdent } from '../../ingest/sql-text.js';
 import { parseGranularity } from '../../time/granularity.js';
-import type { ChannelCounters, ExternInput, MsqFault, MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
+import { isDataSourceInput, type ChannelCounters, type MsqFault, type MsqInput, type MsqPlan, type StageResult, type WorkerCounters, type WorkOrder } from '../types.js';
 import { castProjection } from './columns.js';
 import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
-import { inputColumns } from '../sql/describe.js';
+import { emptyInputTables, relationOf } from '../sql/describe.js';
 import { KEPT_WARNINGS, readSplit } from './read.js';
 import { finishDirect, writeDirect } from './direct.js';
+import { fetchSegmentSplit, readSegmentSplit } from './segments.js';
 import { shuffleToken, writeShuffle, type Partition } from './shuffle.js';
 
 /**
@@ -27,6 +27,11 @@ import { shuffleToken, writeShuffle, type Partition } from './shuffle.js';
  *
  * Output goes to a table that shuffle.ts checks, sorts and cuts into per-chunk files, except when
  * it is one file made by one run of the SQL (SELECT jobs, PARTITIONED BY ALL): then straight to it.
+ *
+ * Stop with partial results (io.stopSignal): no further split is read, and a segment being read is
+ * interrupted and left out, as is an http file still downloading; the stage then finishes normally
+ * over the splits it has, which it reports as `covered`. An external file already being parsed is
+ * finished first: its reader is transactional and reports parse errors per file.
  */
 
 const OUT = '__out';
@@ -110,33 +115,55 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     // and Druid's LONG / LONG is integer division.
     await session.run('SET integer_division = true');
     for (const macro of DRUID_MACROS) await session.run(macro);
-    if (!streaming) {
-      for (const [n, input] of plan.inputs.entries()) {
-        const cols = inputColumns(input).map((c) => `${quoteIdent(c.name)} ${c.duckType}`).join(', ');
-        await session.run(`CREATE TEMP TABLE __input${n} (${cols})`);
-      }
-    }
+    if (!streaming) for (const statement of emptyInputTables(plan.inputs)) await session.run(statement);
     // Runs the statement once more over what is loaded: into its file, or appended to the table.
     const runSql = async (): Promise<number> => (direct ? (directRows = await writeDirect(session, plan, plan.stage0Sql, directFile)) : appendOutput(session, plan, plan.stage0Sql));
     const outputSoFar = async (): Promise<{ rows: number; bytes: number }> =>
       direct ? { rows: directRows, bytes: (await fs.stat(directFile)).size } : { rows: Number((await session.rows(`SELECT count(*) AS n FROM ${OUT}`))[0].n), bytes: await tableBytes(session) };
     publish();
     let batches = 0;
+    const stop = io.stopSignal;
+    const covered: number[] = [];
     for (const [i, split] of order.splits.entries()) {
       checkAborted(io.signal);
+      if (stop?.aborted) break;
       const input = plan.inputs[split.inputNumber];
       if (input === undefined) throw new Error(`internal: work order names input ${split.inputNumber} of ${plan.inputs.length}`);
-      const file = await fetchSplit(split, input, i, io);
+      const segment = isDataSourceInput(input);
+      let file;
+      try {
+        file = segment ? await fetchSegmentSplit(split, io.deepStorageDir) : await fetchSplit(split, input, i, io);
+      } catch (e) {
+        // A download cut short by a stop: that file is simply not read.
+        if (stop?.aborted && !io.signal.aborted) break;
+        throw e;
+      }
+      const relationName = relationOf(input, split.inputNumber);
+      const interrupt = (): void => session.conn.interrupt();
       try {
         const consume = streaming
           ? async (relation: string): Promise<number> => {
-              await session.run(`CREATE OR REPLACE TEMP VIEW __input0 AS ${asPlanned(input, relation)}`);
+              await session.run(`CREATE OR REPLACE TEMP VIEW ${relationName} AS ${asPlanned(input, relation)}`);
               return runSql();
             }
           : async (relation: string): Promise<number> =>
-              Number((await session.run(`INSERT INTO __input${split.inputNumber} ${asPlanned(input, relation)}`)).rowsChanged);
+              Number((await session.run(`INSERT INTO ${relationName} ${asPlanned(input, relation)}`)).rowsChanged);
         const splitStarted = Date.now();
-        const res = await readSplit(session, input, file, String(i), io.signal, consume);
+        // An interrupted statement leaves nothing behind, so a stopped segment simply is not covered.
+        if (segment) stop?.addEventListener('abort', interrupt, { once: true });
+        let res;
+        try {
+          res = segment ? await readSegmentSplit(session, input, split, file, consume) : await readSplit(session, input, file, String(i), io.signal, consume);
+        } catch (e) {
+          if (stop?.aborted && !io.signal.aborted) {
+            io.log('INFO', `Stopped while reading ${split.uri}; its rows are left out`);
+            break;
+          }
+          throw e;
+        } finally {
+          stop?.removeEventListener('abort', interrupt);
+        }
+        covered.push(i);
         batches++;
         counters.warnings += res.warningCount;
         warnings.push(...res.warnings.slice(0, Math.max(0, KEPT_WARNINGS - warnings.length)));
@@ -159,7 +186,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
       // Every input is loaded: the statement runs once over all of them.
       await runSql();
       counters.setOutput(await outputSoFar(), 1);
-      await session.run(Array.from(plan.inputs, (_, n) => `DROP TABLE __input${n}`).join('; '));
+      await session.run(plan.inputs.map((input, n) => `DROP TABLE ${relationOf(input, n)}`).join('; '));
       publish();
     }
     checkAborted(io.signal);
@@ -170,7 +197,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
       counters.shuffle = { type: 'channel', rows: [total.rows], bytes: [total.bytes], frames: [partitions.length] };
     } else {
       const [exists] = await session.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${OUT}'`);
-      if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings };
+      if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings, covered };
       counters.sortProgress = sortProgress(batches, 0, 0);
       partitions = await writeShuffle(session, plan, {
         table: OUT,
@@ -188,7 +215,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     counters.sortProgress = sortProgress(batches, partitions.length, partitions.length);
     publish();
     io.log('INFO', `Stage 0 done: ${counters.input0.rows[0]} rows in, ${partitions.length} shuffle file(s)${direct ? ' written directly' : ''}, ${Date.now() - started} ms`);
-    return { stage: 0, partitions, warnings };
+    return { stage: 0, partitions, warnings, covered };
   } catch (e) {
     throw asFaultError(e, io.signal, warnings);
   } finally {
@@ -200,7 +227,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
  * The input relation as the planner typed it: Druid reads an EXTERN column named `__time` (declared
  * long) as a TIMESTAMP, so its epoch millis become one here.
  */
-function asPlanned(input: ExternInput, relation: string): string {
-  if (!input.signature.some((c) => c.name === '__time')) return `SELECT * FROM (${relation})`;
+function asPlanned(input: MsqInput, relation: string): string {
+  if (isDataSourceInput(input) || !input.signature.some((c) => c.name === '__time')) return `SELECT * FROM (${relation})`;
   return `SELECT * REPLACE (epoch_ms(CAST("__time" AS BIGINT)) AS "__time") FROM (${relation})`;
 }

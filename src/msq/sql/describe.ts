@@ -1,7 +1,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DruidColumnType } from '../../core/types.js';
 import { fromDuckDbError } from '../../query/errors.js';
-import type { ExternInput } from '../types.js';
+import { isDataSourceInput, type ExternInput, type MsqInput } from '../types.js';
 
 /**
  * Output columns of the stage-0 SQL, typed by DuckDB itself: the inputs become empty TEMP tables
@@ -30,7 +30,8 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
  * __time as TIMESTAMP whatever its declared (long, epoch-millisecond) type, so it is one here too:
  * executors must expose it as `epoch_ms(value)`.
  */
-export function inputColumns(input: ExternInput): Array<{ name: string; duckType: string }> {
+export function inputColumns(input: MsqInput): ReadonlyArray<{ name: string; duckType: string }> {
+  if (isDataSourceInput(input)) return input.columns;
   return input.signature.map((c) => ({ name: c.name, duckType: c.name === '__time' ? 'TIMESTAMP' : INPUT_TYPES[c.type] }));
 }
 
@@ -61,13 +62,21 @@ export function druidTypes(duckType: string): { druidType: DruidColumnType; sqlT
   return { druidType: 'COMPLEX<json>', sqlType: 'OTHER' };
 }
 
-export async function describeStage0(duckdb: DuckDBInstance, sql: string, inputs: readonly ExternInput[]): Promise<DescribedColumn[]> {
+/** The relation the stage-0 SQL reads input `n` under. */
+export const relationOf = (input: MsqInput, n: number): string => quoteIdent(isDataSourceInput(input) ? input.relation : `__input${n}`);
+
+/** Creates each input as an empty TEMP table of its columns, so the stage-0 SQL binds over them. */
+export function emptyInputTables(inputs: readonly MsqInput[]): string[] {
+  return inputs.map((input, n) => {
+    const cols = inputColumns(input).map((c) => `${quoteIdent(c.name)} ${c.duckType}`);
+    return `CREATE OR REPLACE TEMP TABLE ${relationOf(input, n)} (${cols.join(', ')})`;
+  });
+}
+
+export async function describeStage0(duckdb: DuckDBInstance, sql: string, inputs: readonly MsqInput[]): Promise<DescribedColumn[]> {
   const conn = await duckdb.connect();
   try {
-    for (const [i, input] of inputs.entries()) {
-      const cols = inputColumns(input).map((c) => `${quoteIdent(c.name)} ${c.duckType}`);
-      await conn.run(`CREATE TEMP TABLE __input${i} (${cols.join(', ')})`);
-    }
+    for (const statement of emptyInputTables(inputs)) await conn.run(statement);
     const rows = (await conn.runAndReadAll(`DESCRIBE ${sql}`)).getRowsJS();
     return rows.map((r) => {
       const duckType = String(r[1]);

@@ -5,7 +5,8 @@ import { bindParameters } from '../../query/parse.js';
 import { toDuckDbSql } from '../../query/rewrite.js';
 import type { SqlParameter } from '../../query/types.js';
 import { granularityToJson, normalizeZone, type Granularity } from '../../time/index.js';
-import type { ExternInput, MsqPlan } from '../types.js';
+import type { ExternInput, MsqInput, MsqPlan } from '../types.js';
+import { extractDataSources, type ListSegments } from './datasources.js';
 import { describeStage0 } from './describe.js';
 import { extractInputs } from './extern.js';
 import { maskSql } from './lexer.js';
@@ -38,7 +39,7 @@ function nameNestedOutputs(top: SqlQuery): SqlQuery {
  * `SELECT *` over a single input lists the input's declared columns, so the stage-0 SQL reads
  * exactly the signature whatever else the executor's relation holds.
  */
-function expandStar(query: SqlQuery, inputs: readonly ExternInput[]): SqlQuery {
+function expandStar(query: SqlQuery, inputs: readonly MsqInput[]): SqlQuery {
   const from = query.fromClause;
   if (!from || from.getJoins().length > 0 || from.expressions.length() !== 1) return query;
   const rel = from.expressions.first();
@@ -47,7 +48,7 @@ function expandStar(query: SqlQuery, inputs: readonly ExternInput[]): SqlQuery {
   if (!(table instanceof SqlTable)) return query;
   const m = /^__input(\d+)$/.exec(table.getName());
   if (!m) return query;
-  const names = inputs[Number(m[1])].signature.map((c) => c.name);
+  const names = (inputs[Number(m[1])] as ExternInput).signature.map((c) => c.name);
   const exprs = query.getSelectExpressionsArray().flatMap((ex): SqlExpression[] => {
     if (!(ex instanceof SqlStar)) return [ex];
     const qualifier = ex.table?.getName();
@@ -66,12 +67,16 @@ function bareStatement(sql: string): string {
   return sql.slice(0, end);
 }
 
-/** `parameters` are the request's dynamic parameters, bound to `?` placeholders as Druid binds them. */
+/**
+ * `parameters` are the request's dynamic parameters, bound to `?` placeholders as Druid binds them;
+ * `listSegments` reads the metadata store for statements that read existing datasources.
+ */
 export async function planMsqStatement(
   sql: string,
   context: Record<string, unknown>,
   duckdb: DuckDBInstance,
   parameters?: readonly SqlParameter[],
+  listSegments?: ListSegments,
 ): Promise<MsqPlan> {
   const parsed = parseMsqSql(sql);
   const { kind, setContext, target } = parsed;
@@ -100,8 +105,10 @@ export async function planMsqStatement(
     .changeReplaceClause(undefined)
     .changePartitionedByClause(undefined)
     .changeClusteredByClause(undefined);
-  const { query: withInputs, inputs } = extractInputs(select);
+  const { query: withInputs, inputs: external } = extractInputs(select);
   rejectSystemTables(withInputs);
+  // External inputs keep their numbers (`__input<n>`); datasources follow them.
+  const inputs: MsqInput[] = [...external, ...(await extractDataSources(withInputs, sql, listSegments))];
   const stage0 = expandStar(nameNestedOutputs(withInputs), inputs);
   const stage0Sql = bareStatement(toDuckDbSql(stage0));
   const described = await describeStage0(duckdb, stage0Sql, inputs);

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { invalidInput } from '../../errors/catalogue.js';
+import { controllerPayloadFields, planMsqStatement, resolveSettings } from '../../msq/sql/index.js';
+import type { MsqPlan, MsqSettings } from '../../msq/types.js';
+import type { SqlParameter } from '../../query/types.js';
+import { listUsedSegments } from '../../store/segments.js';
+import type { TaskDescription } from '../../tasks/kinds.js';
+import { isSafeTaskId } from '../../tasks/paths.js';
+import { ETERNITY, bucketsOverlapping, parseGranularity } from '../../time/granularity.js';
+import type { Services } from '../services.js';
+
+/**
+ * Turning a SQL request into an MSQ controller task, shared by `POST /druid/v2/sql/task` and the
+ * statements API: both run a statement the same way, as a `query-<sqlQueryId>` task.
+ */
+
+/** Druid names the datasource of a SELECT job this way. */
+export const SELECT_DATASOURCE = '__query_select';
+
+export interface SqlTaskBody {
+  readonly query: string;
+  readonly context: Record<string, unknown>;
+  readonly parameters: readonly SqlParameter[] | undefined;
+  readonly sqlQueryId: string;
+}
+
+/** The request body (JSON, or SQL as text) checked into its parts; sqlQueryId is made when absent. */
+export function readSqlTaskBody(raw: unknown): SqlTaskBody {
+  const body = (typeof raw === 'string' ? { query: raw } : raw ?? {}) as Record<string, unknown>;
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalidInput('Request body must be a JSON object with a "query" field');
+  const context = body.context ?? {};
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) throw invalidInput('"context" must be a JSON object');
+  const ctx = context as Record<string, unknown>;
+  const sqlQueryId = typeof ctx.sqlQueryId === 'string' && ctx.sqlQueryId !== '' ? ctx.sqlQueryId : randomUUID();
+  if (typeof body.query !== 'string' || body.query.trim() === '') throw invalidInput('Missing or empty "query" in request body');
+  if (body.parameters !== undefined && body.parameters !== null && !Array.isArray(body.parameters)) throw invalidInput('"parameters" must be a JSON array');
+  return { query: body.query, context: ctx, parameters: (body.parameters ?? undefined) as SqlParameter[] | undefined, sqlQueryId };
+}
+
+/** The controller task id of a statement. */
+export function controllerTaskId(sqlQueryId: string): string {
+  const id = `query-${sqlQueryId}`;
+  if (!isSafeTaskId(id)) throw invalidInput(`Invalid sqlQueryId [${sqlQueryId}]: it must not contain '/'`);
+  return id;
+}
+
+/** The lock an MSQ job holds before it runs: REPLACE locks what it overwrites; INSERT asks later. */
+function lockFor(plan: MsqPlan): TaskDescription['lock'] {
+  if (plan.kind === 'select') return null;
+  if (plan.kind === 'insert') return { type: 'shared', intervals: null };
+  if (plan.overwrite === 'all' || plan.overwrite === null) return { type: 'exclusive', intervals: [ETERNITY] };
+  const gran = parseGranularity(plan.partitionedBy, 'PARTITIONED BY');
+  return { type: 'exclusive', intervals: plan.overwrite.flatMap((i) => (gran.type === 'all' ? [ETERNITY] : bucketsOverlapping(i, gran))) };
+}
+
+function describeController(id: string, plan: MsqPlan, settings: MsqSettings): TaskDescription {
+  const dataSource = plan.dataSource ?? SELECT_DATASOURCE;
+  return {
+    id,
+    groupId: id,
+    type: 'query_controller',
+    dataSource,
+    priority: settings.priority,
+    lock: lockFor(plan),
+    payload: {
+      type: 'query_controller',
+      id,
+      groupId: id,
+      dataSource,
+      resource: { availabilityGroup: id, requiredCapacity: 1 },
+      spec: { plan, settings },
+      ...controllerPayloadFields(plan),
+      sqlResultsContext: { timeZone: 'UTC', serializeComplexValues: true, stringifyArrays: true },
+    },
+  };
+}
+
+/** Plans the statement (400s for anything wrong with it) and describes its controller task. */
+export async function planControllerTask(s: Services, duckdb: DuckDBInstance, body: SqlTaskBody): Promise<TaskDescription> {
+  const id = controllerTaskId(body.sqlQueryId);
+  const plan = await planMsqStatement(body.query, { ...body.context, sqlQueryId: body.sqlQueryId }, duckdb, body.parameters, (names) =>
+    listUsedSegments(s.db, names),
+  );
+  return describeController(id, plan, resolveSettings(plan.context));
+}
