@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { GroveConfig } from './config/config.js';
 import { buildApp } from './server/app.js';
 import type { Services } from './server/services.js';
+import { startResultsSweeper } from './statements/retention.js';
 import { openMetadataStore, type MetadataStore } from './store/db.js';
 import { dataPaths } from './tasks/paths.js';
 import { TaskQueue } from './tasks/queue.js';
@@ -39,6 +40,7 @@ export async function startGrove(config: GroveConfig, log: Logger = pino({ level
     await store.close();
     throw e;
   }
+  const stopSweeper = startResultsSweeper(`${config.dataDir}/tasks`, config.resultsRetentionMs, log);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   let stopping: Promise<void> | null = null;
@@ -48,6 +50,7 @@ export async function startGrove(config: GroveConfig, log: Logger = pino({ level
     url: `http://${config.host}:${port}`,
     stop() {
       stopping ??= (async () => {
+        stopSweeper();
         await app.close();
         await queue.stop();
         await store.close();

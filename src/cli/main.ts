@@ -13,7 +13,8 @@ const withSettings = (c: Command): Command =>
     .option('--data-dir <dir>', 'data directory (GROVE_DATA_DIR; default ./var)')
     .option('--metadata-url <url>', 'sqlite:<file> or postgres://... (GROVE_METADATA_URL; default SQLite in the data dir)')
     .option('--worker-capacity <n>', 'task slots (GROVE_WORKER_CAPACITY; default CPUs-1, at least 2)')
-    .option('--allowed-input-dirs <dirs>', 'comma-separated directories local input may be read from (GROVE_ALLOWED_INPUT_DIRS; default the working directory)');
+    .option('--allowed-input-dirs <dirs>', 'comma-separated directories local input may be read from (GROVE_ALLOWED_INPUT_DIRS; default the working directory)')
+    .option('--results-retention <period>', 'how long SELECT statement results stay on disk, ISO-8601 (GROVE_RESULTS_RETENTION; default PT6H)');
 
 function config(opts: Record<string, string | undefined>) {
   try {
@@ -24,6 +25,7 @@ function config(opts: Record<string, string | undefined>) {
       metadataUrl: opts.metadataUrl,
       workerCapacity: opts.workerCapacity,
       allowedInputDirs: opts.allowedInputDirs,
+      resultsRetention: opts.resultsRetention,
     });
   } catch (e) {
     if (e instanceof ConfigError) {

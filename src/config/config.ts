@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { isFixedPeriod, periodMillis, tryParsePeriod } from '../time/period.js';
 
 /**
  * Grove's settings, resolved once at start-up from flags, then environment, then defaults, and
@@ -20,6 +21,8 @@ export interface GroveConfig {
   readonly logLevel: string;
   /** How long completed tasks stay in the complete list (Druid: recentlyFinishedThreshold, PT24H). */
   readonly recentlyFinishedMs: number;
+  /** How long a SELECT statement's result pages are kept on disk after it finishes. */
+  readonly resultsRetentionMs: number;
 }
 
 export interface ConfigInput {
@@ -30,6 +33,7 @@ export interface ConfigInput {
   workerCapacity?: string;
   allowedInputDirs?: string;
   logLevel?: string;
+  resultsRetention?: string;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +69,11 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`log level (GROVE_LOG_LEVEL) must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
+  const retention = pick(flags.resultsRetention, 'GROVE_RESULTS_RETENTION') ?? 'PT6H';
+  const period = tryParsePeriod(retention);
+  if (period === null || !isFixedPeriod(period) || periodMillis(period) <= 0) {
+    throw new ConfigError(`results retention (--results-retention / GROVE_RESULTS_RETENTION) must be an ISO-8601 period of fixed length such as PT6H or P2D, got "${retention}"`);
+  }
   return Object.freeze({
     host,
     port,
@@ -75,5 +84,6 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     allowedHttpProtocols: Object.freeze(['http:', 'https:']),
     logLevel,
     recentlyFinishedMs: 24 * 3600 * 1000,
+    resultsRetentionMs: periodMillis(period),
   });
 }

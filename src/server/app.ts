@@ -3,6 +3,7 @@ import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
 import type { Services } from './services.js';
 import { statusRoutes } from './routes/status.js';
 import { sqlTaskRoutes } from './routes/sql-task.js';
+import { statementRoutes } from './routes/statements.js';
 import { taskRoutes } from './routes/tasks.js';
 import { createQueryEngine, sqlRoutes } from '../query/index.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
@@ -44,6 +45,7 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
   const duckdb = await createQueryEngine({ deepStorageDir: s.paths.deepStorage });
   app.addHook('onClose', async () => duckdb.closeSync());
   await app.register(async (scope) => sqlTaskRoutes(scope, s, duckdb));
+  await app.register(async (scope) => statementRoutes(scope, s, duckdb));
   await app.register(sqlRoutes({
     listUsedSegments: (dataSources) => listUsedSegments(s.db, dataSources),
     knownDataSources: () => listDataSources(s.db),
