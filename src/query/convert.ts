@@ -9,7 +9,7 @@ import type { ResultColumn } from './types.js';
  * query sets sqlStringifyArrays=false (Druid's default is to stringify), JSON as nested values.
  */
 
-type Kind = 'timestamp' | 'date' | 'integer' | 'number' | 'boolean' | 'string' | 'text' | 'json' | 'array' | 'complex';
+type Kind = 'timestamp' | 'date' | 'integer' | 'number' | 'float' | 'boolean' | 'string' | 'text' | 'json' | 'array' | 'complex';
 
 interface ColumnShape extends ResultColumn {
   readonly kind: Kind;
@@ -49,7 +49,7 @@ function shapeOf(name: string, t: DuckDBType): ColumnShape {
   if (id === DuckDBTypeId.DATE) return { name, druidType: 'LONG', sqlType: 'DATE', kind: 'date' };
   if (id === DuckDBTypeId.BOOLEAN) return { name, druidType: 'LONG', sqlType: 'BOOLEAN', kind: 'boolean' };
   if (INTEGER_IDS.has(id)) return { name, druidType: 'LONG', sqlType: SMALL_SQL[id] ?? 'BIGINT', kind: 'integer' };
-  if (id === DuckDBTypeId.FLOAT) return { name, druidType: 'FLOAT', sqlType: 'FLOAT', kind: 'number' };
+  if (id === DuckDBTypeId.FLOAT) return { name, druidType: 'FLOAT', sqlType: 'FLOAT', kind: 'float' };
   if (id === DuckDBTypeId.DOUBLE) return { name, druidType: 'DOUBLE', sqlType: 'DOUBLE', kind: 'number' };
   if (id === DuckDBTypeId.DECIMAL) return { name, druidType: 'DOUBLE', sqlType: 'DECIMAL', kind: 'number' };
   if (id === DuckDBTypeId.VARCHAR && t.alias?.toUpperCase() === 'JSON') return { name, druidType: 'COMPLEX<json>', sqlType: 'OTHER', kind: 'json' };
@@ -60,6 +60,19 @@ function shapeOf(name: string, t: DuckDBType): ColumnShape {
   if (id === DuckDBTypeId.SQLNULL) return { name, druidType: 'STRING', sqlType: 'NULL', kind: 'string' };
   if (TEXT_IDS.has(id)) return { name, druidType: 'STRING', sqlType: 'VARCHAR', kind: 'text' };
   return { name, druidType: 'COMPLEX<json>', sqlType: 'OTHER', kind: 'complex' };
+}
+
+/**
+ * A FLOAT as Java prints a float: the shortest decimal that reads back as the same 32-bit value
+ * (0.1, not the 0.10000000149011612 its widening to a double gives).
+ */
+export function shortestFloat(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return v;
+  for (let digits = 1; digits <= 9; digits++) {
+    const x = Number(v.toPrecision(digits));
+    if (Math.fround(x) === v) return x;
+  }
+  return v;
 }
 
 function isoOf(d: Date): string | null {
@@ -93,6 +106,8 @@ export function convertResult(reader: DuckDBResultReader, options: { stringifyAr
         case 'timestamp':
         case 'date':
           return v instanceof Date ? isoOf(v) : String(v);
+        case 'float':
+          return typeof v === 'number' ? shortestFloat(v) : plain(v);
         case 'integer':
         case 'number':
         case 'boolean':
@@ -110,6 +125,22 @@ export function convertResult(reader: DuckDBResultReader, options: { stringifyAr
     }),
   );
   return { columns: shapes.map(({ name, druidType, sqlType }) => ({ name, druidType, sqlType })), rows };
+}
+
+/**
+ * A DOUBLE or FLOAT as Java's Double.toString writes it, which is what Druid's JSON and CSV writers
+ * produce: at least one fractional digit (1.0), and E notation outside [10^-3, 10^7) (1.0E10).
+ */
+export function javaDouble(v: number): string {
+  if (!Number.isFinite(v)) return stringifyJson(v);
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(v);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(v);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = v.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 /** JSON.stringify that writes bigints as exact numbers, like Druid writes longs. */

@@ -1,5 +1,5 @@
 import { GroveError } from '../errors/catalogue.js';
-import { stringifyJson } from './convert.js';
+import { javaDouble, stringifyJson } from './convert.js';
 import { RESULT_FORMATS, type ResultFormat, type SqlRequest, type SqlResult } from './types.js';
 
 /**
@@ -14,17 +14,31 @@ export interface FormattedResponse {
   readonly headers: Record<string, string>;
 }
 
+/** The result format a request names; like Druid's ResultFormat.fromString, any letter case. */
 export function resultFormatOf(request: Pick<SqlRequest, 'resultFormat'>): ResultFormat {
   const f = request.resultFormat ?? 'object';
-  if (!(RESULT_FORMATS as readonly string[]).includes(f)) {
+  const found = typeof f === 'string' ? RESULT_FORMATS.find((x) => x.toLowerCase() === f.toLowerCase()) : undefined;
+  if (!found) {
     throw new GroveError('invalidInput', `Unsupported resultFormat [${String(f)}]; must be one of ${RESULT_FORMATS.join(', ')}`);
   }
-  return f;
+  return found;
 }
 
-function objectRow(names: readonly string[], row: readonly unknown[]): string {
+/** JSON text of column `i`'s value: DOUBLE and FLOAT values as Java writes them (1.0, 1.0E10). */
+type Cell = (i: number, v: unknown) => string;
+
+function cellWriter(result: SqlResult): Cell {
+  const isDouble = result.columns.map((c) => c.druidType === 'DOUBLE' || c.druidType === 'FLOAT');
+  return (i, v) => (isDouble[i] && typeof v === 'number' ? javaDouble(v) : stringifyJson(v));
+}
+
+function objectRow(names: readonly string[], row: readonly unknown[], cell: Cell): string {
   // Built by hand so duplicate column names stay duplicate keys, as in Druid's output.
-  return `{${names.map((n, i) => `${JSON.stringify(n)}:${stringifyJson(row[i])}`).join(',')}}`;
+  return `{${names.map((n, i) => `${JSON.stringify(n)}:${cell(i, row[i])}`).join(',')}}`;
+}
+
+function arrayRow(row: readonly unknown[], cell: Cell): string {
+  return `[${row.map((v, i) => cell(i, v)).join(',')}]`;
 }
 
 function objectHeader(result: SqlResult, request: SqlRequest): string {
@@ -44,10 +58,24 @@ function headerRows(result: SqlResult, request: SqlRequest): unknown[][] {
   return rows;
 }
 
-function csvField(v: unknown): string {
+function csvField(v: unknown, i: number, cell: Cell): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : stringifyJson(v);
+  const s = typeof v === 'string' ? v : cell(i, v);
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * One CSV line. A row of one empty field is written `""`, as Druid's CsvWriter does, so that no
+ * data row can be mistaken for the blank line that ends the response.
+ */
+function csvLine(row: readonly unknown[], cell: Cell): string {
+  const fields = row.map((v, i) => csvField(v, i, cell));
+  return fields.length === 1 && fields[0] === '' ? '""\n' : `${fields.join(',')}\n`;
+}
+
+/** Lines formats: one JSON value per line, then a blank line (Druid writes `\n\n` even for no rows). */
+function lines(items: readonly string[]): string {
+  return `${items.join('\n')}\n\n`;
 }
 
 export function formatSqlResponse(result: SqlResult, request: SqlRequest): FormattedResponse {
@@ -55,28 +83,31 @@ export function formatSqlResponse(result: SqlResult, request: SqlRequest): Forma
   const header = request.header === true;
   const headers: Record<string, string> = header ? { 'X-Druid-SQL-Header-Included': 'yes' } : {};
   const names = result.columns.map((c) => c.name);
+  const cell = cellWriter(result);
+  const headerCell: Cell = (_i, v) => stringifyJson(v);
+  const headerRowsOut = header ? headerRows(result, request) : [];
   switch (format) {
     case 'object': {
-      const items = result.rows.map((r) => objectRow(names, r));
+      const items = result.rows.map((r) => objectRow(names, r, cell));
       if (header) items.unshift(objectHeader(result, request));
       return { contentType: 'application/json', body: `[${items.join(',')}]`, headers };
     }
     case 'array': {
-      const rows = header ? [...headerRows(result, request), ...result.rows] : result.rows;
-      return { contentType: 'application/json', body: `[${rows.map((r) => stringifyJson(r)).join(',')}]`, headers };
+      const rows = [...headerRowsOut.map((r) => arrayRow(r, headerCell)), ...result.rows.map((r) => arrayRow(r, cell))];
+      return { contentType: 'application/json', body: `[${rows.join(',')}]`, headers };
     }
     case 'objectLines': {
-      const lines = result.rows.map((r) => objectRow(names, r));
-      if (header) lines.unshift(objectHeader(result, request));
-      return { contentType: 'text/plain', body: lines.map((l) => `${l}\n`).join('') + '\n', headers };
+      const items = result.rows.map((r) => objectRow(names, r, cell));
+      if (header) items.unshift(objectHeader(result, request));
+      return { contentType: 'text/plain', body: lines(items), headers };
     }
     case 'arrayLines': {
-      const rows = header ? [...headerRows(result, request), ...result.rows] : result.rows;
-      return { contentType: 'text/plain', body: rows.map((r) => `${stringifyJson(r)}\n`).join('') + '\n', headers };
+      const rows = [...headerRowsOut.map((r) => arrayRow(r, headerCell)), ...result.rows.map((r) => arrayRow(r, cell))];
+      return { contentType: 'text/plain', body: lines(rows), headers };
     }
     case 'csv': {
-      const rows = header ? [...headerRows(result, request), ...result.rows] : result.rows;
-      return { contentType: 'text/csv', body: rows.map((r) => `${r.map(csvField).join(',')}\n`).join('') + '\n', headers };
+      const rows = [...headerRowsOut.map((r) => csvLine(r, headerCell)), ...result.rows.map((r) => csvLine(r, cell))];
+      return { contentType: 'text/csv', body: rows.join('') + '\n', headers };
     }
   }
 }

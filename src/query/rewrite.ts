@@ -33,6 +33,8 @@ const RENAMES: Record<string, string> = {
   REGEXP_LIKE: 'regexp_matches',
   PARSE_LONG: 'druid_parse_long',
   STRING_FORMAT: 'printf',
+  // A COMPLEX<json> value from JSON text; invalid text is an error in both.
+  PARSE_JSON: 'json',
   // Druid's LOG is the natural logarithm; DuckDB's log is base 10.
   LOG: 'ln',
 };
@@ -74,7 +76,11 @@ function rewriteFunction(fn: SqlFunction): SqlExpression {
   const rename = RENAMES[name];
   if (rename) return renamed(fn, rename);
   const truncate = TRUNCATE_ARGS[name];
-  if (truncate) return renamed(fn, truncate[0], args.slice(0, truncate[1]));
+  if (truncate) {
+    const call = renamed(fn, truncate[0], args.slice(0, truncate[1]));
+    // Druid's quantile sketches answer a DOUBLE whatever the input type; DuckDB keeps the input's.
+    return name.startsWith('APPROX_QUANTILE') ? SqlFunction.cast(call, 'DOUBLE') : call;
+  }
   switch (name) {
     case 'EARLIEST':
     case 'LATEST':
