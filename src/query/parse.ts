@@ -1,4 +1,4 @@
-import { SqlBase, SqlLiteral, SqlQuery } from 'druid-query-toolkit';
+import { SqlBase, SqlFunction, SqlLiteral, SqlQuery, type SqlExpression } from 'druid-query-toolkit';
 import { GroveError } from '../errors/catalogue.js';
 import type { SqlParameter } from './types.js';
 import { parseTimestamp } from './time-literals.js';
@@ -47,7 +47,7 @@ export function parseError(sql: string, e: unknown): GroveError {
         line: String(start.line),
         column: String(start.column),
         endLine: String(end.line),
-        endColumn: String(Math.max(end.column, start.column + token.length - 1)),
+        endColumn: String(token === '<EOF>' ? start.column : Math.max(end.column, start.column + token.length - 1)),
         token,
       },
       cause: e,
@@ -83,7 +83,7 @@ export function parseSql(sql: string): ParsedStatement {
 }
 
 /** Turns one Druid SQL parameter into a literal; TIMESTAMP values may be text or epoch millis. */
-function parameterLiteral(p: SqlParameter, index: number): SqlLiteral {
+function parameterLiteral(p: SqlParameter, index: number): SqlExpression {
   const type = String(p.type ?? '').toUpperCase();
   const bad = (): GroveError =>
     new GroveError('invalidInput', `Parameter at position [${index}] of type [${p.type}] has an invalid value [${String(p.value)}]`, {
@@ -105,10 +105,15 @@ function parameterLiteral(p: SqlParameter, index: number): SqlLiteral {
     }
     case 'DOUBLE':
     case 'FLOAT':
-    case 'REAL':
+    case 'REAL': {
+      // Calcite binds approximate types as approximate (DOUBLE) literals; DuckDB reads 1.5 as DECIMAL.
+      const n = Number(p.value);
+      if (typeof p.value === 'boolean' || p.value === '' || !Number.isFinite(n)) throw bad();
+      return SqlFunction.cast(SqlLiteral.double(n), 'DOUBLE');
+    }
     case 'DECIMAL': {
       const n = Number(p.value);
-      if (!Number.isFinite(n)) throw bad();
+      if (typeof p.value === 'boolean' || p.value === '' || !Number.isFinite(n)) throw bad();
       return SqlLiteral.double(n);
     }
     case 'BOOLEAN':
@@ -130,7 +135,9 @@ export function bindParameters(query: SqlQuery, parameters: readonly SqlParamete
   let next = 0;
   const bound = query.walk((node) => {
     if (node.type !== 'placeholder') return node;
-    if (next >= params.length) {
+    // A missing entry, or a null one in the list, leaves the placeholder unbound (Druid: 400).
+    const p: unknown = params[next];
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
       throw new GroveError('invalidInput', `No value bound for parameter at position [${next + 1}]`, { context: { sourceType: 'sql' } });
     }
     const literal = parameterLiteral(params[next], next + 1);
