@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
-import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
+import { GroveError } from '../errors/catalogue.js';
+import { sqlErrorBody } from './errors.js';
 import { formatSqlResponse, resultFormatOf } from './format.js';
 import { cancelSql, runSql } from './run.js';
 import type { QueryDeps, SqlParameter, SqlRequest } from './types.js';
@@ -29,19 +30,18 @@ export function toSqlRequest(body: unknown): SqlRequest {
   if (b.parameters !== undefined && b.parameters !== null && !Array.isArray(b.parameters)) throw invalid('"parameters" must be a JSON array');
   const request: SqlRequest = {
     query: b.query,
-    resultFormat: (b.resultFormat ?? undefined) as SqlRequest['resultFormat'],
+    resultFormat: b.resultFormat === undefined || b.resultFormat === null ? undefined : resultFormatOf({ resultFormat: b.resultFormat as SqlRequest['resultFormat'] }),
     header: b.header === true,
     typesHeader: b.typesHeader === true,
     sqlTypesHeader: b.sqlTypesHeader === true,
     context: (b.context ?? undefined) as Record<string, unknown> | undefined,
     parameters: (b.parameters ?? undefined) as SqlParameter[] | undefined,
   };
-  resultFormatOf(request);
   return request;
 }
 
 function sendError(reply: FastifyReply, e: GroveError): FastifyReply {
-  return reply.code(e.status).type('application/json').send(druidExceptionBody(e));
+  return reply.code(e.status).type('application/json').send(sqlErrorBody(e));
 }
 
 export function sqlRoutes(deps: QueryDeps): FastifyPluginAsync {
@@ -67,7 +67,9 @@ export function sqlRoutes(deps: QueryDeps): FastifyPluginAsync {
       const result = await runSql(request, deps);
       const formatted = formatSqlResponse(result, request);
       for (const [k, v] of Object.entries(formatted.headers)) reply.header(k, v);
-      return reply.type(formatted.contentType).send(formatted.body);
+      // Druid's ObjectWriter and ArrayWriter end the JSON array with a line feed.
+      const lf = formatted.contentType === 'application/json' ? '\n' : '';
+      return reply.type(formatted.contentType).send(formatted.body + lf);
     });
 
     app.delete<{ Params: { sqlQueryId: string } }>('/druid/v2/sql/:sqlQueryId', async (req, reply) => {

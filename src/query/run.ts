@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SegmentRecord } from '../core/types.js';
 import { GroveError } from '../errors/catalogue.js';
 import { visibleSegments, type VisibleSegment } from '../segments/timeline.js';
+import { normalizeZone } from '../time/index.js';
 import { convertResult } from './convert.js';
 import { fromDuckDbError } from './errors.js';
 import { bindParameters, parseSql } from './parse.js';
@@ -49,14 +50,37 @@ function objectNotFound(sql: string, ref: TableRef, message?: string): GroveErro
   return new GroveError('invalidInput', `${what}${where}`, { context });
 }
 
+/** The `timeout` context parameter in ms; absent or 0 means none, as in Druid. */
 function timeoutOf(context: Record<string, unknown>): number | undefined {
-  const t = Number(context.timeout);
-  return Number.isFinite(t) && t > 0 ? t : undefined;
+  const raw = context.timeout;
+  if (raw === undefined || raw === null) return undefined;
+  const t = typeof raw === 'number' || (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(t) || t < 0) {
+    throw new GroveError('invalidInput', `Query context parameter [timeout] must be a non-negative whole number of milliseconds, got [${String(raw)}]`, {
+      context: { sourceType: 'sql' },
+    });
+  }
+  return t > 0 ? t : undefined;
+}
+
+/**
+ * Grove's SQL runs in UTC. Another sqlTimeZone would have to change how literals, time functions
+ * and results are read and written; answering in UTC instead would be silently wrong, so any
+ * other zone is refused (an unknown zone is a 400, as in Druid).
+ */
+function checkTimeZone(context: Record<string, unknown>): void {
+  if (context.sqlTimeZone === undefined || context.sqlTimeZone === null) return;
+  const zone = normalizeZone(context.sqlTimeZone, 'sqlTimeZone');
+  if (zone !== 'UTC') {
+    throw new GroveError('unsupported', `sqlTimeZone [${zone}] is not supported: Grove runs SQL in UTC only`, { context: { sourceType: 'sql' } });
+  }
 }
 
 export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlResult> {
   const parsed = parseSql(request.query);
   const context: Record<string, unknown> = { ...(request.context ?? {}), ...parsed.contextFromSql };
+  checkTimeZone(context);
+  const timeoutMs = timeoutOf(context);
   const queryId = typeof context.sqlQueryId === 'string' && context.sqlQueryId !== '' ? context.sqlQueryId : randomUUID();
   const query = bindParameters(parsed.query, request.parameters);
   const usage = findTables(query);
@@ -89,24 +113,35 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
   const duckdbSql = toDuckDbSql(systemTables.size > 0 ? useSystemTables(query) : query);
   const conn = await deps.duckdb.connect();
   const interrupt = { timedOut: false, canceled: false };
+  // DuckDB forgets an interrupt that lands between two statements of this connection (or before
+  // the first starts), so once cancelled or timed out the connection is interrupted again every
+  // 50 ms until the query ends: DELETE and timeouts always take effect.
+  let repeat: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    conn.interrupt();
+    repeat ??= setInterval(() => conn.interrupt(), 50);
+  };
   const entry = {
     conn,
     cancel: () => {
-      interrupt.canceled = true;
-      conn.interrupt();
+      if (!interrupt.timedOut) interrupt.canceled = true;
+      stop();
     },
   };
   const set = running.get(queryId) ?? new Set();
   set.add(entry);
   running.set(queryId, set);
-  const timeoutMs = timeoutOf(context);
   const timer =
     timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
-          interrupt.timedOut = true;
-          conn.interrupt();
+          if (!interrupt.canceled) interrupt.timedOut = true;
+          stop();
         }, timeoutMs);
+  /** Throws the cancel or timeout error once either happened, even if DuckDB finished first. */
+  const checkInterrupted = (): void => {
+    if (interrupt.canceled || interrupt.timedOut) throw fromDuckDbError(new Error('INTERRUPT Error: Interrupted!'), interrupt, request.query, queryId);
+  };
   try {
     await createSystemTables(conn, systemRows);
     const plans: DataSourcePlan[] = [];
@@ -115,8 +150,10 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
       plans.push(view.plan);
     }
     const plan = { dataSources: plans, duckdbSql };
+    checkInterrupted();
     if (parsed.explain) {
       const reader = await conn.runAndReadAll(`EXPLAIN ${duckdbSql}`);
+      checkInterrupted();
       const text = reader.getRowsJS().map((r) => String(r[1] ?? '')).join('\n');
       // Druid authorizes sys tables as SYSTEM_TABLE resources; INFORMATION_SCHEMA needs none.
       const sys = [...systemTables].filter((t) => t.schema === 'sys').map((t) => ({ name: t.name, type: 'SYSTEM_TABLE' }));
@@ -133,12 +170,14 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
       };
     }
     const reader = await conn.runAndReadAll(duckdbSql);
+    checkInterrupted();
     const { columns, rows } = convertResult(reader, { stringifyArrays: context.sqlStringifyArrays !== false });
     return { queryId, columns, rows, plan };
   } catch (e) {
-    throw fromDuckDbError(e, interrupt);
+    throw fromDuckDbError(e, interrupt, request.query, queryId);
   } finally {
     if (timer) clearTimeout(timer);
+    if (repeat) clearInterval(repeat);
     set.delete(entry);
     if (set.size === 0) running.delete(queryId);
     conn.closeSync();
