@@ -79,6 +79,8 @@ export interface MsqPlan {
   readonly context: Record<string, unknown>;
   /** The original SQL, for the task payload. */
   readonly sql: string;
+  /** EXPLAIN PLAN FOR: the plan is the answer; nothing runs. */
+  readonly explain?: boolean;
 }
 
 /** Context parameters the engine honours, resolved with Druid's defaults (reference §2). */

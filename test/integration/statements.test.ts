@@ -267,6 +267,20 @@ describe.each(BACKENDS)('SQL statements API on %s', (backend) => {
     expect(await res.text()).toBe('');
   });
 
+  it('answers EXPLAIN PLAN FOR inline on /sql/task and the statements API, without a task', async () => {
+    const before = ((await env.s.json('/druid/indexer/v1/tasks')) as any[]).length;
+    const r = await env.s.post('/druid/v2/sql/task', { query: 'EXPLAIN PLAN FOR INSERT INTO st_x SELECT __time, page FROM st_small PARTITIONED BY DAY' });
+    expect(r.status).toBe(200);
+    const [row] = (await r.json()) as any[];
+    expect(JSON.parse(row.RESOURCES)).toEqual([{ name: 'st_small', type: 'DATASOURCE' }, { name: 'st_x', type: 'DATASOURCE' }]);
+    expect(JSON.parse(row.ATTRIBUTES)).toEqual({ statementType: 'INSERT', targetDataSource: 'st_x', partitionedBy: 'DAY' });
+    expect(JSON.parse(row.PLAN)[0].signature).toEqual([{ name: '__time', type: 'LONG' }, { name: 'page', type: 'STRING' }]);
+    const st = await post({ query: 'EXPLAIN PLAN FOR SELECT COUNT(*) AS c FROM st_small', context: ASYNC });
+    expect(st.status).toBe(200);
+    expect(JSON.parse(st.body[0].ATTRIBUTES)).toEqual({ statementType: 'SELECT' });
+    expect(((await env.s.json('/druid/indexer/v1/tasks')) as any[]).length).toBe(before);
+  });
+
   it('reads existing datasources in SQL-based ingestion: INSERT ... SELECT FROM copies rows', async () => {
     const r = await env.s.post('/druid/v2/sql/task', {
       query: "REPLACE INTO st_reindex OVERWRITE ALL SELECT __time, UPPER(page) AS page, n * 10 AS n10 FROM st_small WHERE page <> 'd' PARTITIONED BY MONTH",

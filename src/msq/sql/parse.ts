@@ -17,6 +17,8 @@ export interface ParsedMsq {
   readonly query: SqlQuery;
   /** Context set by `SET k = literal;` statements. */
   readonly setContext: Record<string, unknown>;
+  /** `EXPLAIN PLAN FOR <statement>`: plan it, answer the plan, run nothing. */
+  readonly explain: boolean;
   /**
    * INSERT/REPLACE target name parts as written (`druid.ds` → ['druid', 'ds']): the toolkit's tree
    * keeps only the last part of a qualified target.
@@ -86,7 +88,8 @@ function parseFailure(sql: string, masked: string, keyword: string, e: unknown, 
 export function parseMsqSql(sql: string): ParsedMsq {
   if (sql.trim() === '') throw invalidSql('Query must not be empty');
   const masked = maskSql(sql);
-  const start = statementStart(masked);
+  let start = statementStart(masked);
+  start += /^EXPLAIN\s+PLAN\s+FOR\s+/i.exec(masked.slice(start))?.[0].length ?? 0;
   const head = masked.slice(start);
   const keyword = (/^\w+/.exec(head)?.[0] ?? '').toUpperCase();
   // Druid's grammar takes a REPLACE without OVERWRITE and rejects it while validating; the
@@ -101,10 +104,9 @@ export function parseMsqSql(sql: string): ParsedMsq {
     throw parseFailure(sql, masked, keyword, e, toOriginal);
   }
   if (!(parsed instanceof SqlQuery)) throw invalidSql(`Unsupported SQL statement [${parsed.type}]; expected INSERT, REPLACE or SELECT`);
-  if (parsed.explain) throw invalidSql('EXPLAIN PLAN FOR is not supported by /druid/v2/sql/task; use POST /druid/v2/sql for EXPLAIN');
-
+  const explain = parsed.explain === true;
   const setContext = parsed.hasContext() ? (parsed.getContext() as Record<string, unknown>) : {};
-  const query = parsed.changeContextStatements(undefined);
+  const query = parsed.changeContextStatements(undefined).changeExplain(false);
   const kind: StatementKind = query.insertClause ? 'insert' : query.replaceClause ? 'replace' : 'select';
 
   if (query.insertClause?.table instanceof SqlFunction && query.insertClause.table.getEffectiveFunctionName().toUpperCase() === 'EXTERN') {
@@ -115,5 +117,5 @@ export function parseMsqSql(sql: string): ParsedMsq {
   if (kind === 'select' && query.partitionedByClause) throw invalidSql('PARTITIONED BY is only allowed in INSERT and REPLACE statements');
   // Druid's grammar checks this after reading both clauses, before any validation.
   if (query.clusteredByClause && !query.partitionedByClause) throw invalidSql(CLUSTERED_BEFORE_PARTITIONED);
-  return { kind, query, setContext, target: targetParts(sql, masked, start) };
+  return { kind, query, setContext, explain, target: targetParts(sql, masked, start) };
 }

@@ -133,6 +133,7 @@ export async function planMsqStatement(
     columns: described.map((c, i) => ({ name: c.name, druidType: c.druidType, sqlType: c.sqlType, combine: rollup.combines[i] ?? null })),
     context: merged,
     sql,
+    ...(parsed.explain ? { explain: true } : {}),
   };
 }
 

@@ -77,10 +77,33 @@ function describeController(id: string, plan: MsqPlan, settings: MsqSettings): T
 }
 
 /** Plans the statement (400s for anything wrong with it) and describes its controller task. */
-export async function planControllerTask(s: Services, duckdb: DuckDBInstance, body: SqlTaskBody): Promise<TaskDescription> {
+export async function planControllerTask(s: Services, duckdb: DuckDBInstance, body: SqlTaskBody): Promise<{ plan: MsqPlan; desc: TaskDescription }> {
   const id = controllerTaskId(body.sqlQueryId);
   const plan = await planMsqStatement(body.query, { ...body.context, sqlQueryId: body.sqlQueryId }, duckdb, body.parameters, (names) =>
     listUsedSegments(s.db, names),
   );
-  return describeController(id, plan, resolveSettings(plan.context));
+  return { plan, desc: describeController(id, plan, resolveSettings(plan.context)) };
+}
+
+/**
+ * `EXPLAIN PLAN FOR` answered inline, as Druid answers it for MSQ: one row of PLAN (the job: its
+ * stage-0 SQL over its inputs and the output signature), RESOURCES and ATTRIBUTES, all JSON text.
+ */
+export function explainRows(plan: MsqPlan): Array<Record<string, string>> {
+  const job = {
+    query: { sql: plan.stage0Sql, inputs: plan.inputs, context: plan.context },
+    signature: plan.columns.map((c) => ({ name: c.name, type: c.druidType })),
+    columnMappings: plan.columns.map((c) => ({ queryColumn: c.name, outputColumn: c.name })),
+  };
+  const resources = [
+    ...plan.inputs.map((i) => ('dataSource' in i ? { name: i.dataSource, type: 'DATASOURCE' } : { name: 'EXTERNAL', type: 'EXTERNAL' })),
+    ...(plan.dataSource !== null ? [{ name: plan.dataSource, type: 'DATASOURCE' }] : []),
+  ];
+  const unique = [...new Map(resources.map((r) => [`${r.type}:${r.name}`, r])).values()];
+  const attributes: Record<string, unknown> = { statementType: plan.kind.toUpperCase() };
+  if (plan.dataSource !== null) attributes.targetDataSource = plan.dataSource;
+  if (plan.partitionedBy !== null) attributes.partitionedBy = plan.partitionedBy;
+  if (plan.clusteredBy.length > 0) attributes.clusteredBy = plan.clusteredBy;
+  if (plan.kind === 'replace') attributes.replaceTimeChunks = controllerPayloadFields(plan).sqlQueryContext.sqlReplaceTimeChunks;
+  return [{ PLAN: JSON.stringify([job]), RESOURCES: JSON.stringify(unique), ATTRIBUTES: JSON.stringify(attributes) }];
 }

@@ -2,7 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { druidExceptionBody, GroveError } from '../../errors/catalogue.js';
 import type { Services } from '../services.js';
-import { planControllerTask, readSqlTaskBody } from './msq-submit.js';
+import { explainRows, planControllerTask, readSqlTaskBody } from './msq-submit.js';
 
 /** `POST /druid/v2/sql/task` (Druid's SQL-based ingestion) and `GET /druid/v2/sql/task/enabled`. */
 export async function sqlTaskRoutes(app: FastifyInstance, s: Services, duckdb: DuckDBInstance): Promise<void> {
@@ -21,7 +21,9 @@ export async function sqlTaskRoutes(app: FastifyInstance, s: Services, duckdb: D
     try {
       const body = readSqlTaskBody(req.body);
       taskId = body.sqlQueryId;
-      const desc = await planControllerTask(s, duckdb, body);
+      const { plan, desc } = await planControllerTask(s, duckdb, body);
+      // Druid answers EXPLAIN inline here, without a task (reference §5.2).
+      if (plan.explain) return reply.code(200).send(explainRows(plan));
       await s.queue.submit(desc);
       // Druid answers 202 here [src]; its docs say 200 (reference §0).
       return reply.code(202).send({ taskId: desc.id, state: 'RUNNING' });

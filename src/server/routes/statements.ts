@@ -8,7 +8,7 @@ import { findStatement } from '../../statements/lookup.js';
 import { readManifest, readPage } from '../../statements/manifest.js';
 import { isSelect, planOf, statementObject, type StatementTask } from '../../statements/statement.js';
 import type { Services } from '../services.js';
-import { controllerTaskId, planControllerTask, readSqlTaskBody } from './msq-submit.js';
+import { controllerTaskId, explainRows, planControllerTask, readSqlTaskBody } from './msq-submit.js';
 
 /**
  * Druid's SQL statements API (`/druid/v2/sql/statements`): asynchronous statements run as MSQ
@@ -78,7 +78,9 @@ export async function statementRoutes(app: FastifyInstance, s: Services, duckdb:
     // Submitting the same sqlQueryId again answers the statement already known, not a second run.
     const existing = await findStatement(s, controllerTaskId(body.sqlQueryId));
     if (existing) return statementObject(existing, { detail: false, withResults: true });
-    const desc = await planControllerTask(s, duckdb, { ...body, context: { ...body.context, [RESULT_FORMAT_KEY]: format } });
+    const { plan, desc } = await planControllerTask(s, duckdb, { ...body, context: { ...body.context, [RESULT_FORMAT_KEY]: format } });
+    // Druid answers EXPLAIN inline with the plan rows, as a plain query would.
+    if (plan.explain) return explainRows(plan);
     try {
       await s.queue.submit(desc);
     } catch (e) {
