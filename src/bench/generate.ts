@@ -123,38 +123,69 @@ export interface GenerateFileOptions extends GenerateOptions {
   readonly onProgress?: (rowsWritten: number) => void;
 }
 
+export interface GenerateFilesOptions extends GenerateOptions {
+  readonly format: DataFormat;
+  /** The rows are split evenly over these files, in order: file k holds one run of consecutive rows. */
+  readonly outs: readonly string[];
+  readonly onProgress?: (rowsWritten: number) => void;
+}
+
+/**
+ * Streams the rows to one or more files (NDJSON, or CSV with a header in each); resolves with the
+ * byte count of each. Rows are produced in time order, so with `rows` and `days` both multiples of
+ * the file count, every file covers whole days.
+ */
+export async function generateFiles(options: GenerateFilesOptions): Promise<{ rows: number; bytes: number[] }> {
+  const next = wikiRows(options);
+  const bytes: number[] = [];
+  const files = options.outs.length;
+  for (let f = 0; f < files; f++) {
+    const out = options.outs[f];
+    await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+    const stream = createWriteStream(out);
+    const write = (chunk: string): Promise<void> =>
+      stream.write(chunk) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
+    if (options.format === 'csv') await write(`${WIKI_COLUMNS.join(',')}\n`);
+    const first = Math.floor((f * options.rows) / files);
+    const end = Math.floor(((f + 1) * options.rows) / files);
+    const batch = 2000;
+    for (let start = first; start < end; start += batch) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(end, start + batch); i++) {
+        const row = next(i);
+        lines.push(options.format === 'json' ? JSON.stringify(row) : WIKI_COLUMNS.map((c) => csvField(row[c])).join(','));
+      }
+      await write(`${lines.join('\n')}\n`);
+      options.onProgress?.(Math.min(end, start + batch));
+    }
+    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    bytes.push(stream.bytesWritten);
+  }
+  return { rows: options.rows, bytes };
+}
+
 /** Streams the rows to a file (NDJSON or CSV with a header); resolves with the byte count. */
 export async function generateFile(options: GenerateFileOptions): Promise<{ rows: number; bytes: number }> {
-  await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
-  const next = wikiRows(options);
-  const stream = createWriteStream(options.out);
-  const write = (chunk: string): Promise<void> =>
-    stream.write(chunk) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
-  if (options.format === 'csv') await write(`${WIKI_COLUMNS.join(',')}\n`);
-  const batch = 2000;
-  for (let start = 0; start < options.rows; start += batch) {
-    const lines: string[] = [];
-    for (let i = start; i < Math.min(options.rows, start + batch); i++) {
-      const row = next(i);
-      lines.push(options.format === 'json' ? JSON.stringify(row) : WIKI_COLUMNS.map((c) => csvField(row[c])).join(','));
-    }
-    await write(`${lines.join('\n')}\n`);
-    options.onProgress?.(Math.min(options.rows, start + batch));
+  const { bytes } = await generateFiles({ ...options, outs: [options.out] });
+  return { rows: options.rows, bytes: bytes[0] };
+}
+
+/** Runs generateFiles with a progress bar on a terminal. */
+export async function generateFilesWithProgress(options: Omit<GenerateFilesOptions, 'onProgress'>): Promise<{ rows: number; bytes: number[] }> {
+  if (!process.stderr.isTTY) return generateFiles(options);
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'generating [{bar}] {percentage}% {value}/{total} rows' }, cliProgress.Presets.shades_classic);
+  bar.start(options.rows, 0);
+  try {
+    return await generateFiles({ ...options, onProgress: (n) => bar.update(n) });
+  } finally {
+    bar.stop();
   }
-  await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { rows: options.rows, bytes: stream.bytesWritten };
 }
 
 /** Runs generateFile with a progress bar on a terminal. */
 export async function generateWithProgress(options: Omit<GenerateFileOptions, 'onProgress'>): Promise<{ rows: number; bytes: number }> {
-  if (!process.stderr.isTTY) return generateFile(options);
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'generating [{bar}] {percentage}% {value}/{total} rows' }, cliProgress.Presets.shades_classic);
-  bar.start(options.rows, 0);
-  try {
-    return await generateFile({ ...options, onProgress: (n) => bar.update(n) });
-  } finally {
-    bar.stop();
-  }
+  const { bytes } = await generateFilesWithProgress({ ...options, outs: [options.out] });
+  return { rows: options.rows, bytes: bytes[0] };
 }
 
 async function main(): Promise<void> {

@@ -26,12 +26,12 @@ const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
  * The statement, with every column written out (rather than `* EXCEPT`, which Druid SQL lacks) so
  * the raw "time" string is not stored beside __time.
  */
-export function wikipediaMsqStatement(kind: 'insert' | 'replace', file: string, format: DataFormat): string {
-  const inputSource = JSON.stringify({ type: 'local', files: [file] });
+export function wikipediaMsqStatement(kind: 'insert' | 'replace', file: string | readonly string[], format: DataFormat, dataSource = SQL_DATASOURCE): string {
+  const inputSource = JSON.stringify({ type: 'local', files: typeof file === 'string' ? [file] : file });
   const inputFormat = JSON.stringify(format === 'json' ? { type: 'json' } : { type: 'csv', findColumnsFromHeader: true });
   const signature = JSON.stringify(WIKI_COLUMNS.map((name) => ({ name, type: typeOf(name) })));
   const columns = WIKI_COLUMNS.filter((c) => c !== 'time').map((c) => `  "${c}"`);
-  const head = kind === 'insert' ? `INSERT INTO ${SQL_DATASOURCE}` : `REPLACE INTO ${SQL_DATASOURCE} OVERWRITE ALL`;
+  const head = kind === 'insert' ? `INSERT INTO ${dataSource}` : `REPLACE INTO ${dataSource} OVERWRITE ALL`;
   return [
     head,
     'SELECT',
