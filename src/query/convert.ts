@@ -1,6 +1,7 @@
 import type { DuckDBResultReader, DuckDBType } from '@duckdb/node-api';
 import { DuckDBTypeId } from '@duckdb/node-api';
 import type { DruidColumnType } from '../core/types.js';
+import { zoneOffset } from '../time/zone.js';
 import type { ResultColumn } from './types.js';
 
 /**
@@ -79,6 +80,23 @@ function isoOf(d: Date): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
+/**
+ * An instant as Joda's ISODateTimeFormat.dateTime() prints it in `zone`, which is how Druid writes
+ * TIMESTAMP results under a sqlTimeZone: local fields and the offset (`Z` when it is zero).
+ */
+export function isoInZone(d: Date, zone: string): string | null {
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) return null;
+  if (zone === 'UTC') return d.toISOString();
+  const offset = zoneOffset(ms, zone);
+  const local = new Date(ms + offset).toISOString().slice(0, -1);
+  if (offset === 0) return `${local}Z`;
+  const abs = Math.abs(offset) / 60_000;
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
 /** Nested values (list elements, struct fields) in JSON-safe form. */
 function plain(v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -95,7 +113,8 @@ export interface Converted {
   readonly rows: unknown[][];
 }
 
-export function convertResult(reader: DuckDBResultReader, options: { stringifyArrays: boolean }): Converted {
+export function convertResult(reader: DuckDBResultReader, options: { stringifyArrays: boolean; timeZone?: string }): Converted {
+  const zone = options.timeZone ?? 'UTC';
   const names = reader.columnNames();
   const shapes = reader.columnTypes().map((t, i) => shapeOf(names[i], t));
   const js = reader.getRowsJS();
@@ -104,6 +123,7 @@ export function convertResult(reader: DuckDBResultReader, options: { stringifyAr
       if (v === null || v === undefined) return null;
       switch (shapes[c].kind) {
         case 'timestamp':
+          return v instanceof Date ? isoInZone(v, zone) : String(v);
         case 'date':
           return v instanceof Date ? isoOf(v) : String(v);
         case 'float':

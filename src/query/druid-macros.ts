@@ -44,7 +44,11 @@ export const DRUID_MACROS: readonly string[] = [
        WHEN 'YEAR' THEN year(t) WHEN 'ISOYEAR' THEN isoyear(t) END AS BIGINT)`,
   `CREATE OR REPLACE MACRO druid_time_extract(t, u) AS druid_time_extract_local(CAST(t AS TIMESTAMP), u),
      (t, u, tz) AS druid_time_extract_local(druid_to_local(t, tz), u)`,
-  `CREATE OR REPLACE MACRO druid_time_parse(s) AS CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP)`,
+  `CREATE OR REPLACE MACRO druid_time_parse_utc(s) AS CAST(TRY_CAST(s AS TIMESTAMPTZ) AS TIMESTAMP)`,
+  // Text without an offset is local time in tz (Druid's TIME_PARSE zone argument, or sqlTimeZone).
+  `CREATE OR REPLACE MACRO druid_time_parse(s) AS druid_time_parse_utc(s),
+     (s, tz) AS CASE WHEN regexp_matches(trim(s), '[0-9]:[0-9][0-9](:[0-9][0-9]([.][0-9]+)?)? *(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$') THEN druid_time_parse_utc(s)
+                     ELSE druid_from_local(druid_time_parse_utc(s), tz) END`,
   `CREATE OR REPLACE MACRO druid_time_format(t) AS strftime(CAST(t AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%gZ')`,
   `CREATE OR REPLACE MACRO druid_interval_of(u, n) AS CASE upper(u)
        WHEN 'MICROSECOND' THEN to_microseconds(n) WHEN 'MILLISECOND' THEN to_milliseconds(n)

@@ -1,5 +1,5 @@
-import type { SqlBase, SqlExpression } from 'druid-query-toolkit';
-import { RefName, SqlAlias, SqlColumn, SqlComparison, SqlFunction, SqlLiteral, SqlMulti, SqlQuery, SqlStar, SqlTable } from 'druid-query-toolkit';
+import type { SqlBase } from 'druid-query-toolkit';
+import { RefName, SqlAlias, SqlExpression, SqlColumn, SqlComparison, SqlFunction, SqlLiteral, SqlMulti, SqlQuery, SqlStar, SqlTable } from 'druid-query-toolkit';
 import { GroveError } from '../errors/catalogue.js';
 import { parseInterval } from './time-literals.js';
 import { jodaToStrftime } from '../time/joda.js';
@@ -8,7 +8,17 @@ import { jodaToStrftime } from '../time/joda.js';
  * Rewrites a parsed Druid SQL query into SQL DuckDB runs with the same meaning: Druid-only
  * functions become DuckDB functions or the macros in druid-macros.ts, the `druid` schema goes
  * away (datasources are temp views), and unnamed result columns get Druid's EXPR$n names.
+ *
+ * With a sqlTimeZone other than UTC, TIMESTAMP values stay UTC instants inside DuckDB and the zone
+ * is applied where Druid applies it: timestamp literals and ISO intervals without an offset are
+ * local wall-clock time, and the time functions (TIME_FLOOR, FLOOR TO, EXTRACT, TIME_PARSE,
+ * TIME_FORMAT...) work on local time unless given a zone of their own.
  */
+
+export interface RewriteOptions {
+  /** Druid's sqlTimeZone, already normalized ('UTC' for UTC). */
+  readonly timeZone?: string;
+}
 
 /** Druid functions whose DuckDB counterpart takes the same arguments. */
 const RENAMES: Record<string, string> = {
@@ -70,9 +80,76 @@ function invalid(message: string): GroveError {
   return new GroveError('invalidInput', message, { context: { sourceType: 'sql' } });
 }
 
-function rewriteFunction(fn: SqlFunction): SqlExpression {
+/** A time of day followed by a UTC offset (`Z`, `+01:00`, `-0800`): an instant, not local time. */
+const HAS_OFFSET = /\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
+
+const zoneLit = (zone: string): SqlLiteral => SqlLiteral.create(zone);
+const fromLocal = (ex: SqlExpression, zone: string): SqlExpression => SqlFunction.simple('druid_from_local', [ex, zoneLit(zone)]);
+const toLocal = (ex: SqlExpression, zone: string): SqlExpression => SqlFunction.simple('druid_to_local', [ex, zoneLit(zone)]);
+
+/** Pads `args` with NULLs to `at`, then appends the session zone when the call gave none. */
+function withZone(args: readonly SqlExpression[], at: number, zone: string): SqlExpression[] {
+  if (args.length > at) return [...args];
+  const out = [...args];
+  while (out.length < at) out.push(SqlLiteral.NULL);
+  out.push(zoneLit(zone));
+  return out;
+}
+
+/** Applies a non-UTC session zone to the time functions that default to it; null: nothing to do. */
+function zoned(fn: SqlFunction, name: string, args: readonly SqlExpression[], zone: string): SqlExpression | null {
+  switch (name) {
+    case 'TIME_FLOOR':
+    case 'TIME_CEIL':
+      return renamed(fn, RENAMES[name], withZone(args, 3, zone));
+    case 'TIME_SHIFT':
+      return renamed(fn, RENAMES[name], withZone(args, 3, zone));
+    case 'TIME_EXTRACT':
+      return renamed(fn, RENAMES[name], withZone(args, 2, zone));
+    case 'TIME_PARSE':
+    case 'TIME_FORMAT':
+      return args.length >= 3 ? null : rewriteFunction(renamed(fn, name, withZone(args, 2, zone)), zone);
+    case 'FLOOR':
+    case 'CEIL': {
+      const unit = unitOf(args[1]);
+      if (args.length !== 2 || !unit) return null;
+      const u = SqlLiteral.create(unit.toLowerCase());
+      const local = toLocal(args[0], zone);
+      return fromLocal(name === 'FLOOR' ? SqlFunction.simple('date_trunc', [u, local]) : SqlFunction.simple('druid_ceil_to', [u, local]), zone);
+    }
+    case 'TIME_IN_INTERVAL': {
+      const text = literalString(args[1]);
+      const interval = text === undefined ? undefined : parseInterval(text);
+      if (!interval || text === undefined) return null;
+      const [startText, endText] = text.split('/');
+      const bound = (ms: number, part: string | undefined): SqlExpression => {
+        const lit = SqlLiteral.create(new Date(ms));
+        return part !== undefined && HAS_OFFSET.test(part.trim()) ? lit : fromLocal(lit, zone);
+      };
+      return SqlMulti.create('AND', [
+        SqlComparison.greaterThanOrEqual(args[0], bound(interval.start, startText)),
+        SqlComparison.lessThan(args[0], bound(interval.end, endText)),
+      ]).ensureParens();
+    }
+    default:
+      return null;
+  }
+}
+
+/** EXTRACT(unit FROM t) on local time: the toolkit keeps `unit FROM t` as one argument. */
+function zonedExtract(fn: SqlFunction, zone: string): SqlExpression | null {
+  const m = /^\s*EXTRACT\s*\(\s*(\w+)\s+FROM\s+([\s\S]*)\)\s*$/i.exec(String(fn));
+  if (!m) return null;
+  return SqlFunction.simple('date_part', [SqlLiteral.create(m[1].toLowerCase()), toLocal(SqlExpression.parse(m[2]), zone)]);
+}
+
+function rewriteFunction(fn: SqlFunction, zone = 'UTC'): SqlExpression {
   const name = fn.getEffectiveFunctionName().toUpperCase();
   const args = fn.getArgArray();
+  if (zone !== 'UTC') {
+    const z = name === 'EXTRACT' ? zonedExtract(fn, zone) : zoned(fn, name, args, zone);
+    if (z) return z;
+  }
   const rename = RENAMES[name];
   if (rename) return renamed(fn, rename);
   const truncate = TRUNCATE_ARGS[name];
@@ -116,9 +193,8 @@ function rewriteFunction(fn: SqlFunction): SqlExpression {
       if (args.length > 1 && pattern === undefined && String(args[1]).toUpperCase() !== 'NULL') {
         throw invalid('TIME_PARSE needs a literal format pattern');
       }
-      const parsed = pattern
-        ? SqlFunction.cast(SqlFunction.simple('try_strptime', [args[0], SqlLiteral.create(jodaToStrftime(pattern))]), 'TIMESTAMP')
-        : SqlFunction.simple('druid_time_parse', [args[0]]);
+      if (!pattern) return args[2] ? SqlFunction.simple('druid_time_parse', [args[0], args[2]]) : SqlFunction.simple('druid_time_parse', [args[0]]);
+      const parsed = SqlFunction.cast(SqlFunction.simple('try_strptime', [args[0], SqlLiteral.create(jodaToStrftime(pattern))]), 'TIMESTAMP');
       return args[2] ? SqlFunction.simple('druid_from_local', [parsed, args[2]]) : parsed;
     }
     case 'TIME_FORMAT': {
@@ -153,11 +229,20 @@ function nameOutputs(query: SqlQuery): SqlQuery {
   return query.changeSelectExpressions(named);
 }
 
-export function toDuckDbSql(query: SqlQuery): string {
+/** A `TIMESTAMP '...'` literal without an offset: local wall-clock time in the session zone. */
+function isLocalTimestampLiteral(node: SqlBase): node is SqlLiteral {
+  if (!(node instanceof SqlLiteral) || !(node.value instanceof Date)) return false;
+  const text = String(node).trim();
+  return /^TIMESTAMP\b/i.test(text) && !HAS_OFFSET.test(text.replace(/'$/, '').trim());
+}
+
+export function toDuckDbSql(query: SqlQuery, options: RewriteOptions = {}): string {
+  const zone = options.timeZone ?? 'UTC';
   const named = nameOutputs(query);
   const rewritten = named.walkPostorder((node) => {
     const stripped = stripDruidSchema(node);
-    return stripped instanceof SqlFunction ? rewriteFunction(stripped) : stripped;
+    if (zone !== 'UTC' && isLocalTimestampLiteral(stripped)) return fromLocal(stripped, zone);
+    return stripped instanceof SqlFunction ? rewriteFunction(stripped, zone) : stripped;
   });
   return rewritten.toString();
 }

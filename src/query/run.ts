@@ -10,6 +10,7 @@ import { bindParameters, parseSql } from './parse.js';
 import { toDuckDbSql } from './rewrite.js';
 import { createSystemTables, loadSystemTables, lookupSystemTable, useSystemTables, type SystemTable } from './system/index.js';
 import { findTables, type TableRef } from './tables.js';
+import { widenForZone } from './time-filter.js';
 import type { DataSourcePlan, QueryDeps, SqlRequest, SqlResult } from './types.js';
 import { createDataSourceView } from './views.js';
 
@@ -63,23 +64,12 @@ function timeoutOf(context: Record<string, unknown>): number | undefined {
   return t > 0 ? t : undefined;
 }
 
-/**
- * Grove's SQL runs in UTC. Another sqlTimeZone would have to change how literals, time functions
- * and results are read and written; answering in UTC instead would be silently wrong, so any
- * other zone is refused (an unknown zone is a 400, as in Druid).
- */
-function checkTimeZone(context: Record<string, unknown>): void {
-  if (context.sqlTimeZone === undefined || context.sqlTimeZone === null) return;
-  const zone = normalizeZone(context.sqlTimeZone, 'sqlTimeZone');
-  if (zone !== 'UTC') {
-    throw new GroveError('unsupported', `sqlTimeZone [${zone}] is not supported: Grove runs SQL in UTC only`, { context: { sourceType: 'sql' } });
-  }
-}
 
 export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlResult> {
   const parsed = parseSql(request.query);
   const context: Record<string, unknown> = { ...(request.context ?? {}), ...parsed.contextFromSql };
-  checkTimeZone(context);
+  // An unknown zone is a 400, as in Druid; UTC spellings collapse to 'UTC'.
+  const timeZone = normalizeZone(context.sqlTimeZone, 'sqlTimeZone');
   const timeoutMs = timeoutOf(context);
   const queryId = typeof context.sqlQueryId === 'string' && context.sqlQueryId !== '' ? context.sqlQueryId : randomUUID();
   const query = bindParameters(parsed.query, request.parameters);
@@ -110,7 +100,7 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
   }
   const systemRows = await loadSystemTables(systemTables, deps);
 
-  const duckdbSql = toDuckDbSql(systemTables.size > 0 ? useSystemTables(query) : query);
+  const duckdbSql = toDuckDbSql(systemTables.size > 0 ? useSystemTables(query) : query, { timeZone });
   const conn = await deps.duckdb.connect();
   const interrupt = { timedOut: false, canceled: false };
   // DuckDB forgets an interrupt that lands between two statements of this connection (or before
@@ -146,7 +136,8 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
     await createSystemTables(conn, systemRows);
     const plans: DataSourcePlan[] = [];
     for (const name of names) {
-      const view = await createDataSourceView(conn, name, byDataSource.get(name) ?? [], usage.filters.get(name) ?? null, deps.deepStorageDir);
+      const filter = usage.filters.get(name) ?? null;
+      const view = await createDataSourceView(conn, name, byDataSource.get(name) ?? [], widenForZone(filter, timeZone), deps.deepStorageDir);
       plans.push(view.plan);
     }
     const plan = { dataSources: plans, duckdbSql };
@@ -171,7 +162,7 @@ export async function runSql(request: SqlRequest, deps: QueryDeps): Promise<SqlR
     }
     const reader = await conn.runAndReadAll(duckdbSql);
     checkInterrupted();
-    const { columns, rows } = convertResult(reader, { stringifyArrays: context.sqlStringifyArrays !== false });
+    const { columns, rows } = convertResult(reader, { stringifyArrays: context.sqlStringifyArrays !== false, timeZone });
     return { queryId, columns, rows, plan };
   } catch (e) {
     throw fromDuckDbError(e, interrupt, request.query, queryId);

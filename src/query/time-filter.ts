@@ -12,6 +12,18 @@ import { parseInterval, parseTimestamp } from './time-literals.js';
 
 const ALL: Interval[] = [ETERNITY];
 
+/**
+ * The longest distance between local wall-clock time and UTC (UTC+14 .. UTC-12, and a DST hour).
+ * The analysis reads literals as UTC; under another sqlTimeZone they are local time, so each
+ * allowed range is widened by this much and stays a superset of the instants that can match.
+ */
+const MAX_ZONE_SHIFT_MS = 15 * 3_600_000;
+
+export function widenForZone(filter: Interval[] | null, zone: string): Interval[] | null {
+  if (filter === null || zone === 'UTC') return filter;
+  return union(filter.map((i) => ({ start: i.start - MAX_ZONE_SHIFT_MS, end: i.end + MAX_ZONE_SHIFT_MS })), []);
+}
+
 /** A constant timestamp in epoch ms; `exact` is false when the text had sub-millisecond digits. */
 export interface TimeConstant {
   readonly ms: number;

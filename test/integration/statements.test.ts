@@ -115,6 +115,18 @@ describe.each(BACKENDS)('SQL statements API on %s', (backend) => {
     expect(await (await env.s.get(`/druid/v2/sql/statements/${body.queryId}/results`)).json()).toEqual([{ c: 0 }]);
   });
 
+  it('honours sqlTimeZone: local days, local literals, timestamps written with the offset', async () => {
+    const query = "SELECT TIME_FLOOR(__time, 'P1D') AS d, COUNT(*) AS c FROM st_small WHERE __time >= TIMESTAMP '2024-03-01 00:00:00' GROUP BY 1 ORDER BY 1";
+    const { body } = await post({ query, context: { ...ASYNC, sqlTimeZone: 'Asia/Tokyo' } });
+    expect((await finished(body.queryId)).state).toBe('SUCCESS');
+    // 01:00Z and 02:00Z are 10:00 and 11:00 in Tokyo; the literal is Tokyo midnight, 15:00Z the day before.
+    expect(await (await env.s.get(`/druid/v2/sql/statements/${body.queryId}/results`)).json()).toEqual([
+      { d: '2024-03-01T00:00:00.000+09:00', c: 2 },
+      { d: '2024-03-02T00:00:00.000+09:00', c: 1 },
+      { d: '2024-03-03T00:00:00.000+09:00', c: 2 },
+    ]);
+  });
+
   it('is idempotent on sqlQueryId: a second submit answers the first statement', async () => {
     const context = { ...ASYNC, sqlQueryId: `idem-${backend}` };
     const first = await post({ query: 'SELECT COUNT(*) AS c FROM st_small', context });

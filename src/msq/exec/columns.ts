@@ -18,12 +18,15 @@ export function timeExpr(type: string | undefined): string {
 
 export const duckTypeOfDruid = (t: DruidColumnType): string | undefined => DUCKDB_TYPE_OF[t];
 
+const isTemporal = (sqlType: string): boolean => sqlType === 'TIMESTAMP' || sqlType === 'DATE';
+
 /**
  * A SELECT list over a relation with columns `types` casting each declared column (except __time,
  * which stays a timestamp) to its Druid type; null when nothing needs a cast.
  */
 export function castProjection(plan: MsqPlan, types: ReadonlyMap<string, string>): string | null {
-  const declared = new Map(plan.columns.map((c) => [c.name, duckTypeOfDruid(c.druidType)]));
+  // TIMESTAMP and DATE columns are LONG to Druid's native layer but stay timestamps in results.
+  const declared = new Map(plan.columns.map((c) => [c.name, isTemporal(c.sqlType) ? undefined : duckTypeOfDruid(c.druidType)]));
   let changed = false;
   const cols = [...types].map(([name, type]) => {
     const want = name === '__time' ? undefined : declared.get(name);
@@ -44,7 +47,10 @@ export function segmentProjection(plan: MsqPlan, types: ReadonlyMap<string, stri
   for (const c of plan.columns) {
     if (c.name === '__time') continue;
     const t = duckTypeOfDruid(c.druidType);
-    cols.push(t === undefined || types.get(c.name) === t ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${t}) AS ${quoteIdent(c.name)}`);
+    const have = types.get(c.name) ?? '';
+    // Druid stores a TIMESTAMP column other than __time as its epoch milliseconds (a LONG).
+    if (t === 'BIGINT' && /^(TIMESTAMP|DATE)/.test(have)) cols.push(`epoch_ms(CAST(${quoteIdent(c.name)} AS TIMESTAMP)) AS ${quoteIdent(c.name)}`);
+    else cols.push(t === undefined || have === t ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${t}) AS ${quoteIdent(c.name)}`);
   }
   return cols.join(', ');
 }

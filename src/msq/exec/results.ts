@@ -5,6 +5,7 @@ import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import { convertResult } from '../../query/convert.js';
 import { DRUID_MACROS } from '../../query/druid-macros.js';
+import { normalizeZone } from '../../time/zone.js';
 import { emptyInputTables } from '../sql/describe.js';
 import type { MsqPlan } from '../types.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
@@ -66,9 +67,9 @@ async function resultRelation(db: DuckSession, plan: MsqPlan, files: readonly st
   return `SELECT * EXCLUDE (__f, __r) FROM ${filesRelation(files, true)} ORDER BY __f, __r`;
 }
 
-async function readRows(db: DuckSession, select: string, limit: number, offset: number): Promise<unknown[][]> {
+async function readRows(db: DuckSession, select: string, limit: number, offset: number, timeZone: string): Promise<unknown[][]> {
   const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results ORDER BY rowid LIMIT ${limit} OFFSET ${offset}`);
-  return convertResult(reader, { stringifyArrays: true }).rows.map((r) => r.map(jsonReady) as unknown[]);
+  return convertResult(reader, { stringifyArrays: true, timeZone }).rows.map((r) => r.map(jsonReady) as unknown[]);
 }
 
 export async function collectResults(plan: MsqPlan, files: readonly string[], options: CollectOptions): Promise<CollectedResults> {
@@ -85,13 +86,15 @@ export async function collectResults(plan: MsqPlan, files: readonly string[], op
     const names = plan.columns.map((col) => col.name);
     const select = names.length === present.size && names.every((n) => present.has(n)) ? names.map(quoteIdent).join(', ') : '*';
     const reportLimit = Math.max(0, Math.floor(options.reportLimit));
-    const rows = await readRows(db, select, reportLimit, 0);
+    // Timestamps are written in the statement's sqlTimeZone, as Druid's sqlResultsContext has it.
+    const zone = normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone');
+    const rows = await readRows(db, select, reportLimit, 0, zone);
     const pages: ResultPage[] = [];
     if (options.pagesDir !== undefined) {
       await fs.mkdir(options.pagesDir, { recursive: true });
       const perPage = Math.max(1, Math.floor(options.rowsPerPage));
       for (let offset = 0, id = 0; offset < total; offset += perPage, id++) {
-        const page = await readRows(db, select, perPage, offset);
+        const page = await readRows(db, select, perPage, offset, zone);
         const body = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
         const file = `page-${id}.jsonl`;
         await fs.writeFile(path.join(options.pagesDir, file), body);

@@ -4,6 +4,7 @@ import { DUCKDB_TYPE_OF, type DruidColumnType, type SegmentRecord } from '../../
 import { GroveError } from '../../errors/catalogue.js';
 import { leastRestrictive } from '../../query/system/information-schema.js';
 import { findTables, type TableRef } from '../../query/tables.js';
+import { widenForZone } from '../../query/time-filter.js';
 import { visibleSegments } from '../../segments/timeline.js';
 import type { DataSourceInput } from '../types.js';
 
@@ -60,7 +61,7 @@ function schemaOf(segments: readonly SegmentRecord[]): Map<string, DruidColumnTy
   return types;
 }
 
-export async function extractDataSources(query: SqlQuery, sql: string, listSegments: ListSegments | undefined): Promise<DataSourceInput[]> {
+export async function extractDataSources(query: SqlQuery, sql: string, listSegments: ListSegments | undefined, timeZone: string): Promise<DataSourceInput[]> {
   const usage = findTables(query);
   const refs = usage.refs.filter((r) => (r.schema === undefined || r.schema.toLowerCase() === 'druid') && !EXTERNAL_RELATION.test(r.name));
   if (refs.length === 0) return [];
@@ -82,6 +83,6 @@ export async function extractDataSources(query: SqlQuery, sql: string, listSegme
     for (const [name, type] of schema) if (wanted(name)) columns.push({ name, duckType: DUCKDB_TYPE_OF[type] ?? 'VARCHAR' });
     // A relation needs a column even for COUNT(*); __time is the one every segment has.
     if (wanted('__time') || columns.length === 0) columns.unshift({ name: '__time', duckType: 'TIMESTAMP' });
-    return { dataSource, relation: dataSource, filter: usage.filters.get(dataSource) ?? null, columns };
+    return { dataSource, relation: dataSource, filter: widenForZone(usage.filters.get(dataSource) ?? null, timeZone), columns };
   });
 }

@@ -108,9 +108,10 @@ export async function planMsqStatement(
   const { query: withInputs, inputs: external } = extractInputs(select);
   rejectSystemTables(withInputs);
   // External inputs keep their numbers (`__input<n>`); datasources follow them.
-  const inputs: MsqInput[] = [...external, ...(await extractDataSources(withInputs, sql, listSegments))];
+  const timeZone = normalizeZone(merged.sqlTimeZone, 'sqlTimeZone');
+  const inputs: MsqInput[] = [...external, ...(await extractDataSources(withInputs, sql, listSegments, timeZone))];
   const stage0 = expandStar(nameNestedOutputs(withInputs), inputs);
-  const stage0Sql = bareStatement(toDuckDbSql(stage0));
+  const stage0Sql = bareStatement(toDuckDbSql(stage0, { timeZone }));
   const described = await describeStage0(duckdb, stage0Sql, inputs);
 
   if (granularity) validateIngestOutputs(described, granularity, stage0);
