@@ -96,7 +96,8 @@ export function identifierPosition(sql: string, name: string, opts: { call?: boo
 function located(sql: string | undefined, message: string, name: string, call: boolean, cause: unknown): GroveError {
   const pos = sql === undefined ? undefined : identifierPosition(sql, name, { call });
   if (!pos) return new GroveError('invalidInput', message, { context: { sourceType: 'sql' }, cause });
-  return new GroveError('invalidInput', message, {
+  // Druid words Calcite's validation errors with their position, as for an unknown table.
+  return new GroveError('invalidInput', `${message} (line [${pos.line}], column [${pos.column}])`, {
     context: {
       sourceType: 'sql',
       line: String(pos.line),

@@ -138,7 +138,7 @@ export function bindParameters(query: SqlQuery, parameters: readonly SqlParamete
     // A missing entry, or a null one in the list, leaves the placeholder unbound (Druid: 400).
     const p: unknown = params[next];
     if (p === null || typeof p !== 'object' || Array.isArray(p)) {
-      throw new GroveError('invalidInput', `No value bound for parameter at position [${next + 1}]`, { context: { sourceType: 'sql' } });
+      throw new GroveError('invalidInput', `No value bound for parameter (position [${next + 1}])`, { context: { sourceType: 'sql' } });
     }
     const literal = parameterLiteral(params[next], next + 1);
     next++;

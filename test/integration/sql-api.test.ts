@@ -285,9 +285,9 @@ describe.each(BACKENDS)('Druid SQL API on %s', (backend) => {
 
   it('rejects missing, null, unknown-typed and ill-typed parameters with 400', async () => {
     const cases: Array<[query: string, parameters: unknown[], message: string]> = [
-      ['SELECT ? AS a, ? AS b', [{ type: 'BIGINT', value: 1 }], 'No value bound for parameter at position [2]'],
-      ['SELECT n FROM sql_wiki WHERE n > ?', [], 'No value bound for parameter at position [1]'],
-      ['SELECT ? AS a', [null], 'No value bound for parameter at position [1]'],
+      ['SELECT ? AS a, ? AS b', [{ type: 'BIGINT', value: 1 }], 'No value bound for parameter (position [2])'],
+      ['SELECT n FROM sql_wiki WHERE n > ?', [], 'No value bound for parameter (position [1])'],
+      ['SELECT ? AS a', [null], 'No value bound for parameter (position [1])'],
       ['SELECT ? AS a', [{ type: 'NOPE', value: 1 }], 'Unsupported parameter type [NOPE] at position [1]'],
       ['SELECT ? AS a', [{ type: 'BIGINT', value: 'abc' }], 'Parameter at position [1] of type [BIGINT] has an invalid value [abc]'],
       ['SELECT ? AS a', [{ type: 'BIGINT', value: 1.5 }], 'Parameter at position [1] of type [BIGINT] has an invalid value [1.5]'],
@@ -409,11 +409,11 @@ describe.each(BACKENDS)('Druid SQL API on %s', (backend) => {
     expect(table.context).toEqual({ sourceType: 'sql', line: '3', column: '3', endLine: '3', endColumn: '9' });
 
     const column = await druidError(await sql({ query: "SELECT page\nFROM sql_wiki\nWHERE page = 'nocol' OR nocol = 1" }), 400, 'INVALID_INPUT');
-    expect(column.errorMessage).toBe("Column 'nocol' not found in any table");
+    expect(column.errorMessage).toBe("Column 'nocol' not found in any table (line [3], column [25])");
     expect(column.context).toEqual({ sourceType: 'sql', line: '3', column: '25', endLine: '3', endColumn: '29' });
 
     const fn = await druidError(await sql({ query: 'SELECT page,\n  no_such_fn(page) AS x\nFROM sql_wiki' }), 400, 'INVALID_INPUT');
-    expect(fn.errorMessage).toBe('No match found for function signature NO_SUCH_FN');
+    expect(fn.errorMessage).toBe('No match found for function signature NO_SUCH_FN (line [2], column [3])');
     expect(fn.context).toEqual({ sourceType: 'sql', line: '2', column: '3', endLine: '2', endColumn: '12' });
 
     const insert = await druidError(await sql({ query: 'INSERT INTO sql_wiki SELECT * FROM sql_wiki PARTITIONED BY DAY' }), 400, 'INVALID_INPUT');

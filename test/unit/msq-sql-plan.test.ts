@@ -112,7 +112,7 @@ describe('targets and parameters', () => {
       { type: 'BIGINT', value: 3 },
     ]);
     expect(p.stage0Sql).toContain("dim1 = 'it''s' AND n > 3");
-    await expect(plan(`SELECT dim1 FROM ${EXT} WHERE dim1 = ?`)).rejects.toThrow('No value bound for parameter at position [1]');
+    await expect(plan(`SELECT dim1 FROM ${EXT} WHERE dim1 = ?`)).rejects.toThrow('No value bound for parameter (position [1])');
   });
 });
 

@@ -264,10 +264,10 @@ describe('errors', () => {
   it('engine errors are readable 400s', async () => {
     const e = await sqlError('SELECT nocol FROM wiki');
     expect(e.status).toBe(400);
-    expect(e.message).toBe("Column 'nocol' not found in any table");
+    expect(e.message).toBe("Column 'nocol' not found in any table (line [1], column [8])");
     expect(e.message).not.toMatch(/LINE|\^/);
     const f = await sqlError('SELECT NO_SUCH_FN(page) FROM wiki');
-    expect(f.message).toBe('No match found for function signature NO_SUCH_FN');
+    expect(f.message).toBe('No match found for function signature NO_SUCH_FN (line [1], column [8])');
     const p = await sqlError('SELECT ? FROM wiki');
     expect(p.message).toMatch(/No value bound for parameter/);
   });

@@ -140,6 +140,6 @@ describe('system table errors', () => {
   });
 
   it('unknown columns of a system table are reported like datasource columns', async () => {
-    expect((await sqlError('SELECT nope FROM sys.tasks')).message).toBe("Column 'nope' not found in any table");
+    expect((await sqlError('SELECT nope FROM sys.tasks')).message).toBe("Column 'nope' not found in any table (line [1], column [8])");
   });
 });
