@@ -8,6 +8,7 @@ import { listUsedSegments } from '../../store/segments.js';
 import type { TaskDescription } from '../../tasks/kinds.js';
 import { isSafeTaskId } from '../../tasks/paths.js';
 import { ETERNITY, bucketsOverlapping, parseGranularity } from '../../time/granularity.js';
+import { normalizeZone } from '../../time/zone.js';
 import type { Services } from '../services.js';
 
 /**
@@ -71,7 +72,7 @@ function describeController(id: string, plan: MsqPlan, settings: MsqSettings): T
       resource: { availabilityGroup: id, requiredCapacity: 1 },
       spec: { plan, settings },
       ...controllerPayloadFields(plan),
-      sqlResultsContext: { timeZone: 'UTC', serializeComplexValues: true, stringifyArrays: true },
+      sqlResultsContext: { timeZone: normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone'), serializeComplexValues: true, stringifyArrays: true },
     },
   };
 }
