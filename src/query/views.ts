@@ -138,7 +138,11 @@ export async function createDataSourceView(
     const cols = [...missing].map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdent(name)}`).join(', ');
     branches.push(`SELECT ${cols} WHERE false`);
   }
-  const sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(dataSource)} AS ${branches.join(' UNION ALL BY NAME ')}`;
+  // Parquet keeps JSON as text; the segment metadata says which columns are COMPLEX<json>.
+  const json = [...new Set(visible.flatMap((v) => v.segment.columns.filter((c) => c.type === 'COMPLEX<json>').map((c) => c.name)))];
+  const union = branches.join(' UNION ALL BY NAME ');
+  const body = json.length === 0 ? union : `SELECT * REPLACE (${json.map((n) => `CAST(${quoteIdent(n)} AS JSON) AS ${quoteIdent(n)}`).join(', ')}) FROM (${union})`;
+  const sql = `CREATE OR REPLACE TEMP VIEW ${quoteIdent(dataSource)} AS ${body}`;
   await conn.run(sql);
   return {
     sql,

@@ -17,7 +17,7 @@ let writer: Instance;
 let engine: Instance;
 const segments: SegmentRecord[] = [];
 
-const DRUID_TYPE: Record<string, DruidColumnType> = { VARCHAR: 'STRING', BIGINT: 'LONG', DOUBLE: 'DOUBLE', FLOAT: 'FLOAT' };
+const DRUID_TYPE: Record<string, DruidColumnType> = { VARCHAR: 'STRING', BIGINT: 'LONG', DOUBLE: 'DOUBLE', FLOAT: 'FLOAT', JSON: 'COMPLEX<json>' };
 
 /** Writes rows (a SELECT) as one Parquet segment and records it, the way ingestion would. */
 async function addSegment(ds: string, interval: Interval, version: string, partitionNum: number, select: string): Promise<SegmentRecord> {
@@ -90,6 +90,7 @@ beforeAll(async () => {
   await addSegment('wiki', iv('2015-10-01', '2015-10-02'), V1, 0, row('2015-10-01 00:00:00', 'gone', 1000));
   await addSegment('wiki', iv('2015-10-01', '2015-10-02'), V2, 0, row('2015-10-01 00:00:00', 'd', 4));
   await addSegment('other', iv('2015-09-12', '2015-09-13'), V1, 0, `SELECT TIMESTAMP '2015-09-12 00:00:00' AS __time, 'b' AS page, 'Bee' AS title`);
+  await addSegment('jsonds', iv('2015-09-12', '2015-09-13'), V1, 0, `SELECT TIMESTAMP '2015-09-12 00:00:00' AS __time, '{"a":{"b":[1,2]}}'::JSON AS j`);
   engine = await createQueryEngine({ deepStorageDir: dir });
 });
 
@@ -198,6 +199,28 @@ describe('SQL dialect', () => {
     const e = await sql('EXPLAIN PLAN FOR SELECT COUNT(*) FROM wiki');
     expect(e.columns.map((c) => c.name)).toEqual(['PLAN', 'RESOURCES', 'ATTRIBUTES']);
     expect(JSON.parse(String(e.rows[0][1]))).toEqual([{ name: 'wiki', type: 'DATASOURCE' }]);
+  });
+});
+
+describe('datasource views', () => {
+  it('combine segments of different schemas with the columns and types union_by_name gives', async () => {
+    // The visible wiki segments: the v2 days and the v1 month (the v1 October day is overshadowed).
+    const visible = segments.filter((x) => x.dataSource === 'wiki' && (x.version === V2 || x.interval.end - x.interval.start > 86_400_000));
+    const conn = await writer.connect();
+    const files = visible.map((x) => `'${path.join(dir, x.path)}'`).join(', ');
+    const expected = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet([${files}], union_by_name = true)`)).getRowsJS().map((r) => [r[0], r[1]]);
+    conn.closeSync();
+    const r = await sql('SELECT * FROM wiki');
+    expect(r.columns.map((c) => c.name)).toEqual(expected.map((e) => e[0]));
+    expect(r.columns.map((c) => c.druidType)).toEqual(['LONG', 'STRING', 'LONG', 'STRING']);
+    // The partly overshadowed month shows only outside 2015-09-12; the newer day's rows replace it.
+    expect(r.rows.filter((x) => String(x[0]).startsWith('2015-09-12')).map((x) => x[1])).toEqual(['b', 'b']);
+  });
+
+  it('read COMPLEX<json> columns as JSON, with nested values', async () => {
+    const r = await sql(`SELECT j, JSON_VALUE(j, '$.a.b[1]') AS b1 FROM jsonds`);
+    expect(r.columns[0]).toEqual({ name: 'j', druidType: 'COMPLEX<json>', sqlType: 'OTHER' });
+    expect(r.rows).toEqual([[{ a: { b: [1, 2] } }, '2']]);
   });
 });
 
