@@ -16,11 +16,20 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ port: '9100', workerCapacity: '5' }, env, '/w')).toMatchObject({ port: 9100, workerCapacity: 5 });
   });
 
+  it('reads the results retention as an ISO period (default six hours)', () => {
+    expect(resolveConfig({}, {}, '/w').resultsRetentionMs).toBe(6 * 3_600_000);
+    expect(resolveConfig({}, { GROVE_RESULTS_RETENTION: 'P2D' }, '/w').resultsRetentionMs).toBe(2 * 86_400_000);
+    expect(resolveConfig({ resultsRetention: 'PT30M' }, { GROVE_RESULTS_RETENTION: 'P2D' }, '/w').resultsRetentionMs).toBe(30 * 60_000);
+  });
+
   it.each([
     [{ port: '88x' }, /port/],
     [{ workerCapacity: '-1' }, /worker capacity/],
     [{ metadataUrl: 'mysql://x' }, /metadata URL/],
     [{ logLevel: 'chatty' }, /log level/],
+    [{ resultsRetention: '6 hours' }, /results retention/],
+    [{ resultsRetention: 'P1M' }, /fixed length/],
+    [{ resultsRetention: 'PT0S' }, /results retention/],
   ])('rejects %j naming the setting', (flags, message) => {
     expect(() => resolveConfig(flags, {}, '/w')).toThrow(ConfigError);
     expect(() => resolveConfig(flags, {}, '/w')).toThrow(message);
