@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_TYPE_OF, type Interval } from '../core/types.js';
 import { overlapsAny } from '../segments/intervals.js';
+import { intervalCondition } from '../segments/time-sql.js';
 import { segmentPath, type VisibleSegment } from '../segments/timeline.js';
 import type { DataSourcePlan } from './types.js';
 
@@ -21,19 +22,6 @@ import type { DataSourcePlan } from './types.js';
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-/** JS Date range: a bound outside it (e.g. Druid's ETERNITY) constrains nothing in practice. */
-const MAX_DATE_MS = 8.64e15;
-
-function timestampLiteral(ms: number): string {
-  return `TIMESTAMP '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
-}
-
-function intervalCondition(i: Interval): string {
-  const parts: string[] = [];
-  if (i.start > -MAX_DATE_MS) parts.push(`__time >= ${timestampLiteral(i.start)}`);
-  if (i.end < MAX_DATE_MS) parts.push(`__time < ${timestampLiteral(i.end)}`);
-  return parts.length === 0 ? 'true' : `(${parts.join(' AND ')})`;
-}
 
 
 /** How a segment file stores __time, so the view can always expose a TIMESTAMP. */

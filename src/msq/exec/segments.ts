@@ -1,10 +1,11 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Interval, SegmentRecord } from '../../core/types.js';
+import type { SegmentRecord } from '../../core/types.js';
 import { GroveError } from '../../errors/catalogue.js';
 import type { DuckSession } from '../../ingest/duck.js';
 import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
 import { overlapsAny } from '../../segments/intervals.js';
+import { intervalCondition } from '../../segments/time-sql.js';
 import { segmentPath, visibleSegments } from '../../segments/timeline.js';
 import type { DataSourceInput, SplitRef } from '../types.js';
 import type { Consume, SplitOutcome } from './read.js';
@@ -17,18 +18,6 @@ import type { FetchedSplit } from './inputs.js';
  * overshadowed segment is restricted to the time its version still shows.
  */
 
-const MAX_DATE_MS = 8.64e15;
-
-function timestampLiteral(ms: number): string {
-  return `TIMESTAMP '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
-}
-
-function intervalCondition(i: Interval): string {
-  const parts: string[] = [];
-  if (i.start > -MAX_DATE_MS) parts.push(`__time >= ${timestampLiteral(i.start)}`);
-  if (i.end < MAX_DATE_MS) parts.push(`__time < ${timestampLiteral(i.end)}`);
-  return parts.length === 0 ? 'true' : `(${parts.join(' AND ')})`;
-}
 
 /** The splits of one datasource input, from the used segments the store has now. */
 export function segmentSplits(input: DataSourceInput, inputNumber: number, segments: readonly SegmentRecord[], deepStorageDir: string): SplitRef[] {
