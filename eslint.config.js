@@ -7,6 +7,8 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   // Plain Node scripts (not type-checked): declare the globals they use.
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
+  // The console runs in the browser.
+  { files: ['console/**/*.{ts,tsx}'], languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } } },
   {
     rules: {
       // Tests and HTTP bodies handle untyped JSON on purpose.

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { druidExceptionBody, GroveError } from '../errors/catalogue.js';
 import type { Services } from './services.js';
+import { consoleRoutes } from './routes/console.js';
 import { statusRoutes } from './routes/status.js';
 import { sqlTaskRoutes } from './routes/sql-task.js';
 import { statementRoutes } from './routes/statements.js';
@@ -59,6 +60,7 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
     ],
     server: { host: s.config.host, port: s.config.port, startTime: new Date().toISOString(), version: GROVE_VERSION },
   }));
+  await app.register(consoleRoutes);
   await extra(app);
   return app;
 }
