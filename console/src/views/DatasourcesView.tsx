@@ -1,4 +1,2 @@
-/** The Datasources view (being built). */
-export function DatasourcesView() {
-  return <p className="muted">Datasources view</p>;
-}
+/** The Datasources view lives in ./datasources/ (list, segment timeline, columns). */
+export { DatasourcesView } from './datasources/DatasourcesView';
