@@ -1,4 +1,2 @@
-/** The Query view (being built). */
-export function QueryView() {
-  return <p className="muted">Query view</p>;
-}
+/** The Query view lives in ./query; App imports it from here. */
+export { QueryView } from './query/QueryView';
