@@ -1,8 +1,9 @@
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /**
- * A sortable table whose rows can be walked with the keyboard: Tab reaches the table, arrow keys
- * move between rows, Enter or Space opens the focused row. Column headers are sort buttons.
+ * A sortable table whose rows can be walked with the keyboard: Tab reaches the table (one tab stop),
+ * arrow keys move between rows, Enter or Space opens the focused row. Column headers are sort
+ * buttons. The open row is marked aria-current (aria-selected is kept for scripts that read it).
  */
 
 export interface Column<T> {
@@ -36,6 +37,8 @@ export function DataTable<T>(props: {
       return sort.desc ? -cmp : cmp;
     });
   }, [props.rows, props.columns, sort]);
+
+  const tabStop = props.selectedKey !== undefined && props.selectedKey !== null && sorted.some((r) => props.rowKey(r) === props.selectedKey) ? props.selectedKey : null;
 
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, row: T): void => {
     const tr = e.currentTarget;
@@ -75,13 +78,15 @@ export function DataTable<T>(props: {
             </td>
           </tr>
         ) : (
-          sorted.map((row) => {
+          sorted.map((row, i) => {
             const key = props.rowKey(row);
             return (
               <tr
                 key={key}
                 data-key={key}
-                tabIndex={0}
+                // One tab stop for the whole body (the selected row, else the first); arrows move.
+                tabIndex={key === tabStop || (tabStop === null && i === 0) ? 0 : -1}
+                aria-current={props.selectedKey === key ? 'true' : undefined}
                 aria-selected={props.selectedKey === key}
                 className={props.selectedKey === key ? 'selected' : undefined}
                 onClick={props.onOpen ? () => props.onOpen?.(row) : undefined}

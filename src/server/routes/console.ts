@@ -19,5 +19,6 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
     );
     return;
   }
-  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: true, maxAge: 0 });
+  // Files are looked up per request (wildcard), so a rebuild while the server runs is served at once.
+  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: true, index: ['index.html'], cacheControl: true, maxAge: 0 });
 }
