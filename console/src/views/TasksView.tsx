@@ -1,4 +1,2 @@
-/** The Tasks view (being built). */
-export function TasksView() {
-  return <p className="muted">Tasks view</p>;
-}
+/** The Tasks view lives in ./tasks; App imports it from here. */
+export { TasksView } from './tasks/TasksView';
