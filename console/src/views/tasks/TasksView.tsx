@@ -8,7 +8,7 @@ import { formatDuration, formatTime } from '../../format';
 import { ShutdownAllButton } from './ShutdownButtons';
 import { TaskDetail } from './TaskDetail';
 import { TaskFilters } from './TaskFilters';
-import { NO_FILTER, STATUS_ORDER, durationOf, isActive, listPath, statusOf, useDebounced, useSlow, type TaskFilter, type TaskStatusPlus } from './model';
+import { NO_FILTER, STATUS_ORDER, durationOf, isActive, listPath, onePerTask, statusOf, useDebounced, useSlow, type TaskFilter, type TaskStatusPlus } from './model';
 import './tasks.css';
 
 /**
@@ -30,9 +30,9 @@ export function TasksView() {
   const filter = useDebounced(draft, 300);
   const [selected, setSelected] = useState<string | null>(taskFromHash);
   const path = listPath(filter);
-  const list = useQuery({
+  const list = useQuery<TaskStatusPlus[]>({
     queryKey: ['tasks', path],
-    queryFn: ({ signal }) => getJson<TaskStatusPlus[]>(path, { signal }),
+    queryFn: ({ signal }) => getJson<TaskStatusPlus[]>(path, { signal }).then((l) => onePerTask(l)),
     refetchInterval: REFRESH_MS,
     // The table (and its sort) stays while a changed filter loads.
     placeholderData: keepPreviousData,

@@ -57,6 +57,20 @@ export function listPath(f: TaskFilter): string {
   return `${TASKS_API}/tasks${qs === '' ? '' : `?${qs}`}`;
 }
 
+/**
+ * One row per task id. While a task ends, the server can list it twice in one answer (still in
+ * the active list and already among the complete ones); the finished entry wins. Duplicate keys
+ * would also leave stale rows behind in React's reconciliation.
+ */
+export function onePerTask(list: readonly TaskStatusPlus[]): TaskStatusPlus[] {
+  const byId = new Map<string, TaskStatusPlus>();
+  for (const t of list) {
+    const seen = byId.get(t.id);
+    if (!seen || (isActive(seen) && !isActive(t))) byId.set(t.id, t);
+  }
+  return [...byId.values()];
+}
+
 export const isActive = (t: Pick<TaskStatusPlus, 'statusCode'>): boolean => t.statusCode === 'RUNNING';
 
 export const statusOf = (t: TaskStatusPlus): DisplayStatus => displayStatus(t.statusCode, t.runnerStatusCode, t.errorMsg);
