@@ -32,6 +32,8 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     await page.goto('about:blank');
     await page.goto(`${s.url}/${hash}`);
   };
+  /** Screenshots: NAME.png from SQLite, NAME-postgres.png from PostgreSQL. */
+  const shot = (name: string) => screenshot(page, backend === 'sqlite' ? name : `${name}-${backend}`);
   const running = (id: string) => waitFor(async () => ((await s.status(id)).runnerStatusCode === 'RUNNING' ? true : undefined), 30_000, `${id} to run`);
 
   beforeAll(async () => {
@@ -52,7 +54,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     await open('#tasks');
     await expect.poll(() => badgeOf(row(ingestId)), { timeout: 15_000 }).toBe('SUCCESS');
     await expect.poll(() => badgeOf(row(noopId))).toBe('RUNNING');
-    await screenshot(page, 'tasks-list');
+    await shot('tasks-list');
 
     await page.getByLabel('State').selectOption('running');
     await expect.poll(listedIds).toEqual([noopId]);
@@ -94,7 +96,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     await log.filter({ hasText: 'Shutdown requested; stopping' }).waitFor({ timeout: 15_000 });
     expect((await log.innerText()).split(`Running task[${noopId}]`).length - 1).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
-    await screenshot(page, 'tasks-canceled');
+    await shot('tasks-canceled');
 
     const st = await s.status(noopId);
     expect(st.statusCode).toBe('FAILED');
@@ -108,7 +110,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     await detail().getByRole('tab', { name: 'Log' }).click();
     await detail().locator('pre.log').filter({ hasText: `Running task[${ingestId}] of type[index_parallel]` }).waitFor();
     await detail().getByText(/B of log$/).waitFor();
-    await screenshot(page, 'task-log');
+    await shot('task-log');
 
     await detail().getByRole('tab', { name: 'Report' }).click();
     const stats = detail().getByRole('table', { name: 'Row stats: buildSegments' });
@@ -117,7 +119,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     expect(await stats.locator('tr[data-metric="processed"] .fill').evaluate((el) => (el as HTMLElement).style.width)).toBe('75%');
     expect(await detail().getByTestId('ingestion-state').innerText()).toBe('COMPLETED');
     await detail().getByText('not json').first().waitFor();
-    await screenshot(page, 'task-report');
+    await shot('task-report');
 
     await detail().getByRole('tab', { name: 'Payload' }).click();
     await detail().getByLabel('Task payload (JSON)').filter({ hasText: `"dataSource": "${DS}"` }).waitFor();
@@ -141,7 +143,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     expect(await scan.nth(4).innerText()).toBe('1 / 1');
     expect(await counters.locator('tr[data-stage="1"][data-worker="0"] td').nth(10).innerText()).toBe('3');
     expect(await badgeOf(detail().locator('.msq-status'))).toBe('SUCCESS');
-    await screenshot(page, 'task-report-msq');
+    await shot('task-report-msq');
   });
 
   it('shuts down all tasks of a datasource', async () => {
@@ -159,7 +161,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     // One row per task, though the server may list an ending task twice (active and complete).
     expect((await listedIds()).sort()).toEqual([...ids].sort());
     for (const id of ids) expect((await s.status(id)).errorMsg).toBe('Shutdown request from user');
-    await screenshot(page, 'tasks-shutdown-all');
+    await shot('tasks-shutdown-all');
 
     // Nothing is left to shut down: the view says so instead of showing an error.
     await page.locator('.tasks-view > .toolbar').getByRole('button', { name: `Shut down all tasks of ${bulk}` }).click();
@@ -217,7 +219,7 @@ describe.each(BACKENDS)('Tasks view (%s)', (backend) => {
     await s.stopProcess();
     await page.getByRole('alert').filter({ hasText: 'Could not refresh the task list' }).filter({ hasText: 'Grove is not reachable' }).waitFor({ timeout: 15_000 });
     expect((await listedIds()).length).toBeGreaterThanOrEqual(2);
-    await screenshot(page, 'tasks-server-down');
+    await shot('tasks-server-down');
     await s.launch();
   });
 });
