@@ -54,10 +54,13 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
     duckdb,
     // sys.tasks shows what GET /druid/indexer/v1/tasks lists: the queue's tasks, then those that
     // finished within recentlyFinishedThreshold.
-    listTasks: async () => [
-      ...s.queue.list().map((t) => activeStatus(t, { host: s.config.host, port: s.config.port }, false)),
-      ...(await listCompleteTasks(s.db, { endedSince: Date.now() - s.config.recentlyFinishedMs })).map(completeStatus),
-    ],
+    listTasks: async () => {
+      const active = s.queue.list();
+      const complete = (await listCompleteTasks(s.db, { endedSince: Date.now() - s.config.recentlyFinishedMs })).map(completeStatus);
+      // A task ending between the two reads is in both; it is listed once, as complete.
+      const ended = new Set(complete.map((t) => t.id));
+      return [...active.filter((t) => !ended.has(t.desc.id)).map((t) => activeStatus(t, { host: s.config.host, port: s.config.port }, false)), ...complete];
+    },
     server: { host: s.config.host, port: s.config.port, startTime: new Date().toISOString(), version: GROVE_VERSION },
   }));
   await app.register(consoleRoutes);

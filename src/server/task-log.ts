@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * Streams a task log from a byte offset, as Druid's LogUtils.streamFile does (reference §4.5):
@@ -14,6 +14,7 @@ export function readLog(file: string, offset: number): Readable | undefined {
   }
   const start = offset >= 0 ? Math.min(offset, size) : Math.max(0, size + offset);
   // A running task keeps appending; serve what exists now so the response has a definite end.
-  if (start >= size) return fs.createReadStream(file, { start: 0, end: -1 });
+  // At or past the end (or an empty log) there is nothing to send: an empty body, as Druid sends.
+  if (start >= size) return Readable.from([]);
   return fs.createReadStream(file, { start, end: size - 1 });
 }

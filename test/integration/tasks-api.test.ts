@@ -68,6 +68,12 @@ describe.each(BACKENDS)('Tasks API on %s', (backend) => {
     expect(tail).toBe(Buffer.from(text).subarray(-40).toString());
     const skip = await (await s.get(`/druid/indexer/v1/task/${seedTask}/log?offset=10`)).text();
     expect(skip).toBe(Buffer.from(text).subarray(10).toString());
+    // From the end or past it: nothing new yet, an empty 200 (a follower polls this way).
+    for (const offset of [Buffer.byteLength(text), Buffer.byteLength(text) + 100]) {
+      const end = await s.get(`/druid/indexer/v1/task/${seedTask}/log?offset=${offset}`);
+      expect(end.status).toBe(200);
+      expect(await end.text()).toBe('');
+    }
     const none = await s.get('/druid/indexer/v1/task/nope/log');
     expect(none.status).toBe(404);
     expect(await none.text()).toBe('No log was found for this task. The task may not exist, or it may not have begun running yet.');

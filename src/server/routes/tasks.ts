@@ -52,26 +52,30 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
       return true;
     };
     const out: TaskStatusPlus[] = [];
+    // The queue is read first: a task ending meanwhile is then in the store's list too, and is
+    // listed once, as complete.
+    const active = state === 'complete' ? [] : s.queue.list();
+    const complete = state === undefined || state === 'complete'
+      ? (await listCompleteTasks(s.db, {
+          dataSource: q.datasource,
+          type: q.type,
+          createdFrom: created?.start,
+          createdTo: created?.end,
+          endedSince: created ? undefined : Date.now() - s.config.recentlyFinishedMs,
+          max,
+        })).map(completeStatus)
+      : [];
+    const ended = new Set(complete.map((t) => t.id));
     if (state !== 'complete') {
       const wanted = state === undefined ? ['RUNNING', 'PENDING', 'WAITING'] : [state.toUpperCase()];
-      const active = s.queue.list().filter((t) => wanted.includes(t.runnerState));
-      active.sort((a, b) => wanted.indexOf(a.runnerState) - wanted.indexOf(b.runnerState) || b.createdMs - a.createdMs);
-      for (const t of active) {
+      const listed = active.filter((t) => wanted.includes(t.runnerState) && !ended.has(t.desc.id));
+      listed.sort((a, b) => wanted.indexOf(a.runnerState) - wanted.indexOf(b.runnerState) || b.createdMs - a.createdMs);
+      for (const t of listed) {
         const st = activeStatus(t, where, state === 'running' || state === 'pending');
         if (keep(st)) out.push(st);
       }
     }
-    if (state === undefined || state === 'complete') {
-      const rows = await listCompleteTasks(s.db, {
-        dataSource: q.datasource,
-        type: q.type,
-        createdFrom: created?.start,
-        createdTo: created?.end,
-        endedSince: created ? undefined : Date.now() - s.config.recentlyFinishedMs,
-        max,
-      });
-      for (const r of rows) out.push(completeStatus(r));
-    }
+    out.push(...complete);
     return out;
   }
 
