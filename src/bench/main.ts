@@ -7,7 +7,8 @@ import { generateWithProgress, type DataFormat } from './generate.js';
 import { GROVE_CLI, runGroveCli, startGroveProcess, type GroveProcess } from './grove-process.js';
 import { fmtMs, table } from './harness.js';
 import { completeTaskList, ingestionVsBaseline, rawCompleteTaskRead, submitToRunning } from './parts.js';
-import { queryBench, queryRows, queryTable } from './query-bench.js';
+import { queryBench } from './query-bench.js';
+import { queryRows, queryTable } from './query-report.js';
 import { sqlIngestion, sqlIngestionRows } from './sql-ingest.js';
 
 /**
