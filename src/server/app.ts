@@ -7,6 +7,7 @@ import { sqlTaskRoutes } from './routes/sql-task.js';
 import { statementRoutes } from './routes/statements.js';
 import { taskRoutes } from './routes/tasks.js';
 import { createQueryEngine, sqlRoutes } from '../query/index.js';
+import { UsedSegmentsCache } from '../segments/used-cache.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
 import { listCompleteTasks } from '../store/tasks.js';
 import { activeStatus, completeStatus } from '../tasks/status.js';
@@ -47,8 +48,11 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
   app.addHook('onClose', async () => duckdb.closeSync());
   await app.register(async (scope) => sqlTaskRoutes(scope, s, duckdb));
   await app.register(async (scope) => statementRoutes(scope, s, duckdb));
+  // Queries read the used segments from memory; the queue clears it around every publish.
+  const usedSegments = new UsedSegmentsCache((names) => listUsedSegments(s.db, names));
+  s.queue.onPublish(() => usedSegments.invalidate());
   await app.register(sqlRoutes({
-    listUsedSegments: (dataSources) => listUsedSegments(s.db, dataSources),
+    listUsedSegments: (dataSources) => usedSegments.get(dataSources),
     knownDataSources: () => listDataSources(s.db),
     deepStorageDir: s.paths.deepStorage,
     duckdb,

@@ -54,6 +54,8 @@ export class TaskQueue {
   #timer: NodeJS.Timeout | null = null;
   /** Task endings being recorded; stop() waits for them before the store closes. */
   readonly #finishing = new Set<Promise<void>>();
+  /** Told when a publish transaction is about to start and once it has ended (segment caches). */
+  readonly #publishListeners: Array<() => void> = [];
 
   constructor(db: Db, config: GroveConfig, paths: DataPaths, log: Logger) {
     this.#db = db;
@@ -176,6 +178,15 @@ export class TaskQueue {
     t.ending = true;
     await this.#end(t, 'FAILED', reason);
     return true;
+  }
+
+  /** Registers a listener told around every publish (before it starts and once it has ended). */
+  onPublish(listener: () => void): void {
+    this.#publishListeners.push(listener);
+  }
+
+  #notifyPublish(): void {
+    for (const l of this.#publishListeners) l();
   }
 
   /**
@@ -393,10 +404,17 @@ export class TaskQueue {
         if (outcome.publish && (outcome.publish.segments.length > 0 || outcome.publish.dropIntervals.length > 0)) {
           this.#locks.setPublishing(taskId, true);
           const endedMs = Date.now();
-          const n = await publishAndSucceed(
-            this.#db, this.#paths.deepStorage, outcome.publish, this.#locks.locksOf(taskId),
-            { taskId, status: 'SUCCESS', errorMsg: null, startedMs: t.startedMs, endedMs }, t.desc.groupId,
-          );
+          this.#notifyPublish();
+          let n: number;
+          try {
+            n = await publishAndSucceed(
+              this.#db, this.#paths.deepStorage, outcome.publish, this.#locks.locksOf(taskId),
+              { taskId, status: 'SUCCESS', errorMsg: null, startedMs: t.startedMs, endedMs }, t.desc.groupId,
+            );
+          } finally {
+            // Synchronously after the commit: nothing can read the task's SUCCESS before this runs.
+            this.#notifyPublish();
+          }
           this.#files.appendLog(taskId, 'INFO', `Published ${n} segment(s) for dataSource[${outcome.publish.dataSource}]`);
           await this.#end(t, 'SUCCESS', null, true);
         } else {
