@@ -8,7 +8,7 @@ import { formatDuration, formatTime } from '../../format';
 import { ShutdownAllButton } from './ShutdownButtons';
 import { TaskDetail } from './TaskDetail';
 import { TaskFilters } from './TaskFilters';
-import { NO_FILTER, STATUS_ORDER, durationOf, isActive, listPath, onePerTask, statusOf, useDebounced, useSlow, type TaskFilter, type TaskStatusPlus } from './model';
+import { NO_FILTER, STATUS_ORDER, durationOf, isActive, listPath, MAX_COMPLETE, onePerTask, statusOf, useDebounced, useSlow, type TaskFilter, type TaskStatusPlus } from './model';
 import './tasks.css';
 
 /**
@@ -87,6 +87,9 @@ export function TasksView() {
         <span className="muted">
           {list.data ? `${rows.length} task${rows.length === 1 ? '' : 's'} · updated ${new Date(list.dataUpdatedAt).toLocaleTimeString()}` : ''}
         </span>
+        {rows.filter((t) => !isActive(t)).length >= MAX_COMPLETE ? (
+          <span className="muted">Showing the newest {MAX_COMPLETE.toLocaleString('en-US')} completed tasks; narrow the filters to see others.</span>
+        ) : null}
         {list.isPlaceholderData ? <span className="muted">Applying filters…</span> : null}
         {slow ? <span className="slow">Grove is slow to answer; still waiting…</span> : null}
         {ds !== '' ? <ShutdownAllButton dataSource={ds} /> : null}
