@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DruidColumnType } from '../../core/types.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { druidExceptionBody, GroveError, invalidInput } from '../../errors/catalogue.js';
 import { formatSqlResponse, resultFormatOf } from '../../query/format.js';
@@ -152,7 +153,7 @@ async function sendResults(s: Services, id: string, query: { page?: string; resu
   const format = resultFormatOf({ resultFormat: (query.resultFormat ?? context[RESULT_FORMAT_KEY] ?? 'object') as ResultFormat });
   const rows: unknown[][] = [];
   for (const p of chosen) rows.push(...(await readPage(task.resultsDir, p.file)));
-  const columns = manifest.columns.map((c) => ({ name: c.name, druidType: c.nativeType as never, sqlType: c.type }));
+  const columns = manifest.columns.map((c) => ({ name: c.name, druidType: c.nativeType as DruidColumnType, sqlType: c.type }));
   const formatted = formatSqlResponse({ queryId: id, columns, rows, plan: { dataSources: [], duckdbSql: '' } }, { query: '', resultFormat: format });
   return reply.code(200).type(formatted.contentType).send(formatted.body);
 }
