@@ -67,8 +67,9 @@ async function resultRelation(db: DuckSession, plan: MsqPlan, files: readonly st
   return `SELECT * EXCLUDE (__f, __r) FROM ${filesRelation(files, true)} ORDER BY __f, __r`;
 }
 
+/** Rows `offset`.. of __results in insertion order (the session preserves it; no sort needed). */
 async function readRows(db: DuckSession, select: string, limit: number, offset: number, timeZone: string): Promise<unknown[][]> {
-  const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results ORDER BY rowid LIMIT ${limit} OFFSET ${offset}`);
+  const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results LIMIT ${limit} OFFSET ${offset}`);
   return convertResult(reader, { stringifyArrays: true, timeZone }).rows.map((r) => r.map(jsonReady) as unknown[]);
 }
 
@@ -88,18 +89,21 @@ export async function collectResults(plan: MsqPlan, files: readonly string[], op
     const reportLimit = Math.max(0, Math.floor(options.reportLimit));
     // Timestamps are written in the statement's sqlTimeZone, as Druid's sqlResultsContext has it.
     const zone = normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone');
-    const rows = await readRows(db, select, reportLimit, 0, zone);
     const pages: ResultPage[] = [];
-    if (options.pagesDir !== undefined) {
-      await fs.mkdir(options.pagesDir, { recursive: true });
-      const perPage = Math.max(1, Math.floor(options.rowsPerPage));
-      for (let offset = 0, id = 0; offset < total; offset += perPage, id++) {
-        const page = await readRows(db, select, perPage, offset, zone);
-        const body = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
-        const file = `page-${id}.jsonl`;
-        await fs.writeFile(path.join(options.pagesDir, file), body);
-        pages.push({ id, numRows: page.length, sizeInBytes: Buffer.byteLength(body), file });
-      }
+    if (options.pagesDir === undefined) {
+      return { rows: await readRows(db, select, reportLimit, 0, zone), truncated: total > reportLimit, total, pages };
+    }
+    // Each row is read and converted once: the report's rows are the first rows of the pages.
+    const rows: unknown[][] = [];
+    await fs.mkdir(options.pagesDir, { recursive: true });
+    const perPage = Math.max(1, Math.floor(options.rowsPerPage));
+    for (let offset = 0, id = 0; offset < total; offset += perPage, id++) {
+      const page = await readRows(db, select, perPage, offset, zone);
+      if (rows.length < reportLimit) rows.push(...page.slice(0, reportLimit - rows.length));
+      const body = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      const file = `page-${id}.jsonl`;
+      await fs.writeFile(path.join(options.pagesDir, file), body);
+      pages.push({ id, numRows: page.length, sizeInBytes: Buffer.byteLength(body), file });
     }
     return { rows, truncated: total > reportLimit, total, pages };
   } finally {
