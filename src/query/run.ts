@@ -9,7 +9,7 @@ import { fromDuckDbError } from './errors.js';
 import { bindParameters, parseSql } from './parse.js';
 import { toDuckDbSql } from './rewrite.js';
 import { createSystemTables, loadSystemTables, lookupSystemTable, useSystemTables, type SystemTable } from './system/index.js';
-import { findTables, type TableRef } from './tables.js';
+import { findTables, objectNotFound, type TableRef } from './tables.js';
 import { widenForZone } from './time-filter.js';
 import type { DataSourcePlan, QueryDeps, SqlRequest, SqlResult } from './types.js';
 import { createDataSourceView } from './views.js';
@@ -23,32 +23,6 @@ export function cancelSql(queryId: string): boolean {
   if (!entries || entries.size === 0) return false;
   for (const e of entries) e.cancel();
   return true;
-}
-
-function lineColumn(sql: string, text: string): { line: number; column: number } | undefined {
-  let at = sql.indexOf(text);
-  if (at < 0) at = sql.toLowerCase().indexOf(text.toLowerCase());
-  if (at < 0) return undefined;
-  const before = sql.slice(0, at).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-
-/** Calcite's message for an unknown table, with its position as Druid reports it. */
-function objectNotFound(sql: string, ref: TableRef, message?: string): GroveError {
-  const within = ref.schema !== undefined ? ` within '${ref.schema}'` : '';
-  const what = message ?? `Object '${ref.name}' not found${within}`;
-  const pos = lineColumn(sql, ref.text);
-  const where = pos ? ` (line [${pos.line}], column [${pos.column}])` : '';
-  const context: Record<string, string> = { sourceType: 'sql' };
-  if (pos) {
-    Object.assign(context, {
-      line: String(pos.line),
-      column: String(pos.column),
-      endLine: String(pos.line),
-      endColumn: String(pos.column + ref.text.length - 1),
-    });
-  }
-  return new GroveError('invalidInput', `${what}${where}`, { context });
 }
 
 /** The `timeout` context parameter in ms; absent or 0 means none, as in Druid. */

@@ -61,6 +61,35 @@ function queryFromItems(q: SqlQuery): FromItem[] {
   return exprs.map(fromItem);
 }
 
+function lineColumn(sql: string, text: string): { line: number; column: number } | undefined {
+  let at = sql.indexOf(text);
+  if (at < 0) at = sql.toLowerCase().indexOf(text.toLowerCase());
+  if (at < 0) return undefined;
+  const before = sql.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Calcite's message for an unknown table, with its position as Druid reports it; the query engine
+ * and the MSQ planner both answer it.
+ */
+export function objectNotFound(sql: string, ref: TableRef, message?: string): GroveError {
+  const within = ref.schema !== undefined ? ` within '${ref.schema}'` : '';
+  const what = message ?? `Object '${ref.name}' not found${within}`;
+  const pos = lineColumn(sql, ref.text);
+  const where = pos ? ` (line [${pos.line}], column [${pos.column}])` : '';
+  const context: Record<string, string> = { sourceType: 'sql' };
+  if (pos) {
+    Object.assign(context, {
+      line: String(pos.line),
+      column: String(pos.column),
+      endLine: String(pos.line),
+      endColumn: String(pos.column + ref.text.length - 1),
+    });
+  }
+  return new GroveError('invalidInput', `${what}${where}`, { context });
+}
+
 export function findTables(root: SqlBase): TableUsage {
   const cteNames = new Set<string>();
   root.walk((node) => {

@@ -1,9 +1,8 @@
 import type { SqlQuery } from 'druid-query-toolkit';
 import { SqlColumn, SqlStar } from 'druid-query-toolkit';
 import { DUCKDB_TYPE_OF, type DruidColumnType, type SegmentRecord } from '../../core/types.js';
-import { GroveError } from '../../errors/catalogue.js';
 import { leastRestrictive } from '../../query/system/information-schema.js';
-import { findTables, type TableRef } from '../../query/tables.js';
+import { findTables, objectNotFound } from '../../query/tables.js';
 import { widenForZone } from '../../query/time-filter.js';
 import { visibleSegments } from '../../segments/timeline.js';
 import type { DataSourceInput } from '../types.js';
@@ -18,22 +17,6 @@ import type { DataSourceInput } from '../types.js';
 export type ListSegments = (dataSources: string[]) => Promise<SegmentRecord[]>;
 
 const EXTERNAL_RELATION = /^__input\d+$/;
-
-/** Druid's (Calcite's) message for an unknown table, with its position in the statement. */
-function objectNotFound(sql: string, ref: TableRef): GroveError {
-  let at = sql.indexOf(ref.text);
-  if (at < 0) at = sql.toLowerCase().indexOf(ref.text.toLowerCase());
-  const context: Record<string, string> = { sourceType: 'sql' };
-  let where = '';
-  if (at >= 0) {
-    const before = sql.slice(0, at).split('\n');
-    const line = before.length;
-    const column = before[before.length - 1].length + 1;
-    where = ` (line [${line}], column [${column}])`;
-    Object.assign(context, { line: String(line), column: String(column), endLine: String(line), endColumn: String(column + ref.text.length - 1) });
-  }
-  return new GroveError('invalidInput', `Object '${ref.name}' not found${where}`, { context });
-}
 
 /** Every column name the statement mentions, or null when it selects `*` somewhere (read all). */
 function mentionedColumns(query: SqlQuery): Set<string> | null {
