@@ -2,40 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
 import { defaultTaskId, lockRequirement, parseIndexTask, taskPayload, validateInputAccess } from '../../src/ingest/spec.js';
 import { baseSpec, FIXTURES, tempDir } from '../fixtures/ingest/helpers.js';
+import { errorOf } from '../helpers/errors.js';
+import { seedSubmitSpec } from '../helpers/specs.js';
 
-function errorOf(f: () => unknown): GroveError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GroveError) return e;
-    throw e;
-  }
-  throw new Error('expected a GroveError');
-}
 
 /** The "Submit a task" sample of the Tasks API docs (seed), verbatim. */
-const SEED_SUBMIT = {
-  type: 'index_parallel',
-  spec: {
-    dataSchema: {
-      dataSource: 'wikipedia_auto',
-      timestampSpec: { column: 'time', format: 'iso' },
-      dimensionsSpec: { useSchemaDiscovery: true },
-      metricsSpec: [],
-      granularitySpec: { type: 'uniform', segmentGranularity: 'day', queryGranularity: 'none', intervals: ['2015-09-12/2015-09-13'], rollup: false },
-    },
-    ioConfig: {
-      type: 'index_parallel',
-      inputSource: { type: 'local', baseDir: 'quickstart/tutorial/', filter: 'wikiticker-2015-09-12-sampled.json.gz' },
-      inputFormat: { type: 'json' },
-      appendToExisting: false,
-    },
-    tuningConfig: { type: 'index_parallel', maxRowsPerSegment: 5000000, maxRowsInMemory: 25000 },
-  },
-};
+const SEED_SUBMIT = seedSubmitSpec();
 
 describe('parseIndexTask', () => {
   it('accepts the seed sample and fills in Druid defaults', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
 import { condenseIntervals, parseInterval, parsePeriod, parseUnderscoreInterval, periodToString, tryParseInstant } from '../../src/time/index.js';
+import { errorOf } from '../helpers/errors.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const show = (i: { start: number; end: number }): string => `${iso(i.start)}/${iso(i.end)}`;
 
-function errorOf(f: () => unknown): GroveError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GroveError) return e;
-    throw e;
-  }
-  throw new Error('expected a GroveError');
-}
 
 describe('parseInterval', () => {
   it('reads dates as UTC midnight', () => {
