@@ -64,13 +64,16 @@ export async function runController(task: Record<string, unknown>, ctx: TaskCont
     };
     const splits = await expandInputs(plan.inputs, io);
     ctx.log('INFO', `Query [${ctx.taskId}]: ${plan.kind} with ${splits.length} input file(s)`);
-    const workerCount = plan.singleWorker ? 1 : Math.max(1, Math.min(settings.maxNumTasks - 1, splits.length));
+    // maxNumTasks is a maximum: the job runs on as many workers as the scheduler can give it now.
+    const wanted = plan.singleWorker ? 1 : Math.max(1, Math.min(settings.maxNumTasks - 1, splits.length));
     let started: 'started' | 'stopped' = 'stopped';
     if (!stopRequested) {
-      const starting = pool.start(workerCount);
+      const starting = pool.start(wanted);
       starting.catch(() => undefined);
       started = await Promise.race([starting.then(() => 'started' as const), stoppedEarly]);
     }
+    const workerCount = Math.max(1, pool.size);
+    if (pool.size < wanted && started === 'started') ctx.log('INFO', `Query [${ctx.taskId}]: running on ${pool.size} of ${wanted} wanted worker(s); no more task slots were free`);
     push(true);
 
     // Stage 0: each worker scans its files (a file is never split) and shuffles rows by time chunk.

@@ -8,6 +8,10 @@ const EXIT_WAIT_MS = 5000;
 /** Druid gives workers about ten minutes to start before TaskStartTimeout. */
 const START_TIMEOUT_MS = 10 * 60_000;
 
+/** Druid's TaskStartTimeout fault; totalTasks counts the controller too. */
+const taskStartTimeout = (pendingTasks: number, timeout: number, errorMessage: string) =>
+  ({ errorCode: 'TaskStartTimeout', pendingTasks, totalTasks: pendingTasks + 1, timeout, errorMessage });
+
 interface Pending {
   readonly resolve: (r: StageResult) => void;
   readonly reject: (e: Error) => void;
@@ -43,17 +47,29 @@ export class WorkerPool {
     return this.#ids[n];
   }
 
+  /** Workers the job runs on (fewer than asked for when fewer slots were free). */
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  /**
+   * Launches up to `count` workers and waits until every launched one runs. The scheduler grants at
+   * least one (a slot is kept for it) or refuses when no slot can ever be had: TaskStartTimeout.
+   */
   async start(count: number): Promise<void> {
-    this.#ids = await this.#ctx.launchWorkers(count);
+    try {
+      this.#ids = await this.#ctx.launchWorkers(count);
+    } catch (e) {
+      if (this.#ctx.signal.aborted) throw new FaultError(CANCELED);
+      throw new FaultError(taskStartTimeout(count, 0, `Unable to launch ${count} worker task(s): ${(e as Error).message}`));
+    }
     for (const id of this.#ids) this.#report.workerSubmitted(id);
     this.#changed();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         const pendingTasks = this.#ids.length - this.#ready.size;
-        reject(new FaultError({
-          errorCode: 'TaskStartTimeout', pendingTasks, totalTasks: this.#ids.length + 1, timeout: START_TIMEOUT_MS,
-          errorMessage: `Unable to launch ${pendingTasks} worker task(s) within ${START_TIMEOUT_MS / 1000} seconds; there might be insufficient available slots`,
-        }));
+        reject(new FaultError(taskStartTimeout(pendingTasks, START_TIMEOUT_MS,
+          `Unable to launch ${pendingTasks} worker task(s) within ${START_TIMEOUT_MS / 1000} seconds; there might be insufficient available slots`)));
       }, START_TIMEOUT_MS);
       this.#onReady = () => {
         if (this.#failure) {

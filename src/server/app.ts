@@ -6,6 +6,7 @@ import { statusRoutes } from './routes/status.js';
 import { sqlTaskRoutes } from './routes/sql-task.js';
 import { statementRoutes } from './routes/statements.js';
 import { taskRoutes } from './routes/tasks.js';
+import { workerRoutes } from './routes/workers.js';
 import { createQueryEngine, sqlRoutes } from '../query/index.js';
 import { UsedSegmentsCache } from '../segments/used-cache.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
@@ -43,6 +44,7 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
 
   await app.register(statusRoutes);
   await app.register(async (scope) => taskRoutes(scope, s));
+  await app.register(async (scope) => workerRoutes(scope, s));
   // One query engine for the process: SQL queries run on it and MSQ plans are typed with it.
   const duckdb = await createQueryEngine({ deepStorageDir: s.paths.deepStorage });
   app.addHook('onClose', async () => duckdb.closeSync());

@@ -7,6 +7,8 @@ export const LOCK_TIMEOUT_MS = 300_000;
 interface LockWaiter {
   readonly req: LockRequest;
   readonly since: number;
+  /** Set once the task was told it has to wait. */
+  told: boolean;
   readonly resolve: (versions: ReadonlyMap<string, string>) => void;
   readonly reject: (e: Error) => void;
 }
@@ -19,17 +21,18 @@ export class LockWaiters {
   readonly #waiting = new Map<string, LockWaiter>();
 
   wait(req: LockRequest): Promise<ReadonlyMap<string, string>> {
-    return new Promise((resolve, reject) => this.#waiting.set(req.taskId, { req, since: Date.now(), resolve, reject }));
+    return new Promise((resolve, reject) => this.#waiting.set(req.taskId, { req, since: Date.now(), told: false, resolve, reject }));
   }
 
   /**
    * Retries every waiter with `tryLock` (null: not yet). `isActive` false means the task is ending,
-   * so its wait ends with `endedReason`.
+   * so its wait ends with `endedReason`. `blocked` hears of each waiter the first time it must wait.
    */
   async retry(
     tryLock: (req: LockRequest) => Promise<ReadonlyMap<string, string> | null>,
     isActive: (taskId: string) => boolean,
     endedReason: string,
+    blocked: (req: LockRequest) => void = () => {},
   ): Promise<void> {
     for (const [taskId, w] of this.#waiting) {
       if (!isActive(taskId)) {
@@ -41,6 +44,9 @@ export class LockWaiters {
         if (versions !== null) {
           this.#waiting.delete(taskId);
           w.resolve(versions);
+        } else if (!w.told) {
+          w.told = true;
+          blocked(w.req);
         } else if (Date.now() - w.since > LOCK_TIMEOUT_MS) {
           this.fail(taskId, `Timed out after ${LOCK_TIMEOUT_MS} ms waiting for locks on ${w.req.intervals.map(intervalToString).join(', ')}`);
         }

@@ -14,6 +14,7 @@ import { TaskRunner, type TaskOutcome } from './runner.js';
 import { intervalKey, type WorkerExited } from './task-context.js';
 import { LockWaiters } from './lock-waiters.js';
 import { TaskFiles } from './task-files.js';
+import { Slots } from './slots.js';
 
 export const SHUTDOWN_BY_USER = 'Shutdown request from user';
 /** How Druid words the end of a worker whose query was canceled. */
@@ -48,6 +49,8 @@ export class TaskQueue {
   readonly #active = new Map<string, ActiveTask>();
   readonly #lockWaiters = new LockWaiters();
   readonly #files: TaskFiles;
+  readonly #slots: Slots;
+  #lastCompletedMs: number | null = null;
   #ticking: Promise<void> | null = null;
   #tickAgain = false;
   #stopped = false;
@@ -63,6 +66,7 @@ export class TaskQueue {
     this.#paths = paths;
     this.#log = log;
     this.#files = new TaskFiles(paths);
+    this.#slots = new Slots(config.workerCapacity);
     this.#runner = new TaskRunner({
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
       launchWorkers: (id, count) => this.#launchWorkers(id, count),
@@ -155,6 +159,12 @@ export class TaskQueue {
     return [...this.#active.values()];
   }
 
+  /** What the slots are doing: running tasks, and slots in use (running plus kept for MSQ workers). */
+  usage(): { capacity: number; used: number; running: string[]; lastCompletedMs: number | null } {
+    const running = [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING').map((t) => t.desc.id);
+    return { capacity: this.#slots.capacity, used: this.#slots.capacity - this.#slots.free(running.length), running, lastCompletedMs: this.#lastCompletedMs };
+  }
+
   heldLocks(): readonly HeldLock[] {
     return this.#locks.all();
   }
@@ -234,6 +244,14 @@ export class TaskQueue {
   }
 
   async #schedule(): Promise<void> {
+    // Running tasks' lock requests first: they hold slots, and a queued task must not take (again)
+    // a lock a running one is waiting for.
+    await this.#lockWaiters.retry(
+      (req) => this.#tryLock(this.#active.get(req.taskId)!.desc, req.intervals, req.type, true),
+      (id) => this.#active.get(id)?.ending === false,
+      SHUTDOWN_BY_USER,
+      (req) => this.#files.appendLog(req.taskId, 'INFO', `Waiting for ${req.type} locks on ${req.intervals.map(intervalToString).join(', ')}: held by other tasks`),
+    );
     for (const t of this.#ordered('WAITING')) {
       const lock = t.desc.lock;
       if (lock !== null && lock.intervals !== null) {
@@ -252,17 +270,26 @@ export class TaskQueue {
       t.runnerState = 'PENDING';
       await updateTask(this.#db, t.desc.id, { runner_state: 'PENDING' });
     }
-    await this.#lockWaiters.retry(
-      (req) => this.#tryLock(this.#active.get(req.taskId)!.desc, req.intervals, req.type),
-      (id) => this.#active.get(id)?.ending === false,
-      SHUTDOWN_BY_USER,
-    );
-    let free = this.#config.workerCapacity - [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING').length;
+    // Workers first: their slots were kept for them when their controller was granted them.
     for (const t of this.#ordered('PENDING')) {
-      if (free <= 0) break;
-      free--;
+      if (t.desc.type === 'query_worker' && this.#slots.take(t.desc.groupId)) await this.#launch(t);
+    }
+    let free = this.#slots.free(this.#runningCount());
+    for (const t of this.#ordered('PENDING')) {
+      const needed = this.#slots.needed(t.desc.type);
+      // No backfill: the task at the head of the queue keeps what is free until it can start, so a
+      // stream of small tasks never starves a controller that needs two slots.
+      if (free < needed) break;
+      free -= needed;
+      if (needed > 1) this.#slots.keep(t.desc.id, needed - 1);
       await this.#launch(t);
     }
+  }
+
+  #runningCount(): number {
+    let n = 0;
+    for (const t of this.#active.values()) if (t.runnerState === 'RUNNING') n++;
+    return n;
   }
 
   async #launch(t: ActiveTask): Promise<void> {
@@ -296,22 +323,52 @@ export class TaskQueue {
    * Tries to take locks for a task; on conflict with only lower-priority holders it preempts them.
    * Returns the version of each interval, or null when the task must keep waiting.
    */
-  async #tryLock(desc: TaskDescription, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string> | null> {
+  async #tryLock(desc: TaskDescription, intervals: readonly Interval[], type: LockType, requesterRunning = false): Promise<ReadonlyMap<string, string> | null> {
     const req: LockRequest = { taskId: desc.id, groupId: desc.groupId, dataSource: desc.dataSource, priority: desc.priority, type, intervals };
     const appendVersions = type === 'shared' ? await this.#appendVersions(desc.dataSource, intervals) : new Map<string, string>();
     // One version for all chunks of one request, as Druid's lock requests made together share one.
     let fresh: string | undefined;
-    const attempt = this.#locks.tryAcquire(req, (i) => appendVersions.get(intervalKey(i)) ?? (fresh ??= this.#locks.newVersion()));
+    const versionFor = (i: Interval): string => appendVersions.get(intervalKey(i)) ?? (fresh ??= this.#locks.newVersion());
+    let attempt = this.#locks.tryAcquire(req, versionFor);
     if (!attempt.granted) {
-      for (const victim of attempt.preempt) {
-        this.#log.info({ taskId: victim, by: desc.id }, 'preempting lower-priority task');
-        this.#locks.revoke(victim);
-        void this.shutdown(victim, `Task lock was revoked by higher priority task[${desc.id}]`);
-      }
-      return null;
+      // The preempting task takes the lock at once, so a lower-priority waiter cannot slip in first.
+      const cleared = attempt.preempt.length > 0
+        ? this.#preempt(attempt.preempt, desc.id)
+        : requesterRunning && (await this.#demoteUnstarted(attempt.blockers, desc.id));
+      if (cleared) attempt = this.#locks.tryAcquire(req, versionFor);
+      if (!attempt.granted) return null;
     }
     await this.#persistLocks(desc, attempt.added);
     return new Map(attempt.locks.map((l) => [intervalKey(l.interval), l.version]));
+  }
+
+  #preempt(victims: readonly string[], by: string): true {
+    for (const victim of victims) {
+      this.#log.info({ taskId: victim, by }, 'preempting lower-priority task');
+      this.#locks.revoke(victim);
+      void this.shutdown(victim, `Task lock was revoked by higher priority task[${by}]`);
+    }
+    return true;
+  }
+
+  /**
+   * A running task that needs a lock held only by tasks that have not started takes it from them:
+   * they go back to waiting. Otherwise a job holding slots and a queued task holding its lock wait
+   * for each other (capacity 2: a running INSERT and a REPLACE queued behind it) until the lock
+   * times out. The running task came first, so it goes first.
+   */
+  async #demoteUnstarted(blockers: readonly string[], by: string): Promise<boolean> {
+    const holders = blockers.map((id) => this.#active.get(id));
+    if (holders.some((h) => h === undefined || h.runnerState === 'RUNNING' || h.ending)) return false;
+    for (const h of holders as ActiveTask[]) {
+      this.#log.info({ taskId: h.desc.id, by }, 'lock handed to a running task; back to waiting');
+      this.#locks.release(h.desc.id);
+      h.runnerState = 'WAITING';
+      await this.#db.deleteFrom('task_locks').where('task_id', '=', h.desc.id).execute();
+      await this.#db.deleteFrom('pending_segments').where('task_group', '=', h.desc.groupId).execute();
+      await updateTask(this.#db, h.desc.id, { runner_state: 'WAITING' });
+    }
+    return true;
   }
 
   /** An append joins the version already visible in each chunk, so it adds partitions to it. */
@@ -345,12 +402,22 @@ export class TaskQueue {
     return [...this.#active.values()].filter((o) => o.desc.groupId === t.desc.id && o.desc.id !== t.desc.id);
   }
 
-  /** Submits a controller's worker tasks: same group, datasource and priority; each holds a slot. */
+  /**
+   * Submits up to `count` worker tasks of a controller (same group, datasource and priority): the
+   * slot kept for it when it started, plus those free right now (maxNumTasks is a maximum, as with
+   * Druid's `taskAssignment: max`). Each worker's slot stays kept until it runs.
+   */
   async #launchWorkers(controllerId: string, count: number): Promise<readonly string[]> {
     const ctl = this.#active.get(controllerId);
     if (!ctl || ctl.ending) throw new Error(`Task[${controllerId}] is not active`);
+    const kept = this.#slots.keptFor(controllerId);
+    const granted = Math.min(count, kept + Math.max(0, this.#slots.free(this.#runningCount())));
+    if (granted === 0) {
+      throw new Error(`this Grove has ${this.#slots.capacity} task slot(s) and an MSQ job needs at least 2: its controller and one worker (--worker-capacity)`);
+    }
+    this.#slots.keep(controllerId, granted);
     const ids: string[] = [];
-    for (let n = 0; n < count; n++) {
+    for (let n = 0; n < granted; n++) {
       const worker = describeWorker(ctl.desc, n);
       await this.submit(worker);
       ids.push(worker.id);
@@ -442,9 +509,11 @@ export class TaskQueue {
     }
     if (errorMsg !== null && t.startedMs !== null) this.#files.appendLog(id, 'ERROR', `Task failed: ${errorMsg}`);
     this.#locks.release(id);
+    this.#slots.forget(id);
     this.#lockWaiters.fail(id, errorMsg ?? 'Task ended');
     fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
     this.#active.delete(id);
+    if (t.startedMs !== null) this.#lastCompletedMs = Date.now();
     if (t.desc.type === 'query_worker') {
       this.#relay(id, t.desc.groupId, { type: 'exited', status, errorMsg } satisfies WorkerExited);
     } else {

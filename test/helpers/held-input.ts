@@ -8,6 +8,7 @@ export class HeldInput {
   readonly #bodies = new Map<string, string>();
   readonly #held = new Map<string, Array<() => void>>();
   readonly #requests = new Map<string, number>();
+  readonly #failed = new Set<string>();
   #close: () => Promise<void> = async () => {};
   url = '';
 
@@ -16,12 +17,12 @@ export class HeldInput {
     const { base, close } = await listenLocal((req, res) => {
       const name = (req.url ?? '/').slice(1);
       h.#requests.set(name, (h.#requests.get(name) ?? 0) + 1);
-      const body = h.#bodies.get(name);
-      if (body === undefined) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      const send = () => res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(body);
+      const send = () => {
+        const body = h.#bodies.get(name);
+        if (h.#failed.has(name)) res.writeHead(500).end('failing on purpose');
+        else if (body === undefined) res.writeHead(404).end('not found');
+        else res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(body);
+      };
       const waiting = h.#held.get(name);
       if (waiting) waiting.push(send);
       else send();
@@ -40,6 +41,15 @@ export class HeldInput {
 
   requests(name: string): number {
     return this.#requests.get(name) ?? 0;
+  }
+
+  /** Answers the held requests for /name (and later ones) with a 500, so the reading task fails. */
+  fail(name: string): void {
+    this.#bodies.delete(name);
+    const waiting = this.#held.get(name) ?? [];
+    this.#held.delete(name);
+    this.#failed.add(name);
+    for (const send of waiting) send();
   }
 
   release(name: string): void {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -85,13 +85,22 @@ export class TestServer {
     return this.#metadataUrl;
   }
 
-  /** Starts (or restarts) the process on the same data directory and metadata store. */
-  async launch(): Promise<void> {
+  /** Where fault-point gates live (see src/core/fault-points.ts). */
+  get faultDir(): string {
+    return path.join(this.dataDir, 'fault-gates');
+  }
+
+  /**
+   * Starts (or restarts) the process on the same data directory and metadata store; `env` adds to
+   * the options' environment for this start only (fault points: `GROVE_FAULTS`).
+   */
+  async launch(env: Record<string, string> = {}): Promise<void> {
+    fs.mkdirSync(this.faultDir, { recursive: true });
     this.port = await freePort();
     const args = [CLI, 'start', '--port', String(this.port), '--data-dir', this.dataDir, '--metadata-url', this.#metadataUrl,
       '--worker-capacity', String(this.opts.capacity ?? 2),
       '--allowed-input-dirs', (this.opts.allowedInputDirs ?? [path.resolve('test/fixtures')]).join(',')];
-    const proc = spawn(process.execPath, args, { cwd: this.opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GROVE_LOG_LEVEL: 'warn', ...this.opts.env } });
+    const proc = spawn(process.execPath, args, { cwd: this.opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GROVE_LOG_LEVEL: 'warn', GROVE_FAULT_DIR: this.faultDir, ...this.opts.env, ...env } });
     this.proc = proc;
     proc.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
@@ -107,6 +116,22 @@ export class TestServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`grove did not become healthy: ${this.output}`);
+  }
+
+  /** Waits until a `hold` fault point has been reached `times` times in all. */
+  async reached(point: string, times = 1, timeoutMs = 30_000): Promise<void> {
+    const file = path.join(this.faultDir, `${point}.reached`);
+    await waitFor(async () => (fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim().split('\n').length >= times ? true : undefined), timeoutMs, `fault point ${point}`);
+  }
+
+  /** Lets every process held at `point` go on (and later arrivals pass at once). */
+  release(point: string): void {
+    fs.writeFileSync(path.join(this.faultDir, `${point}.release`), '');
+  }
+
+  /** Makes `point` hold again, forgetting earlier arrivals. */
+  rearm(point: string): void {
+    for (const f of [`${point}.reached`, `${point}.release`]) fs.rmSync(path.join(this.faultDir, f), { force: true });
   }
 
   /** Kills the server the hard way, as a crash or power loss would. */
@@ -175,6 +200,14 @@ export class TestServer {
     if (r.status !== 200) throw new Error(`sql -> ${r.status}: ${JSON.stringify(body)}`);
     return body as any[];
   }
+}
+
+/** SIGKILLs the process running a task (found by its `--task=<id>` argument), as the OOM killer would. */
+export function killTaskProcess(taskId: string): void {
+  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const line = ps.split('\n').find((l) => l.includes(`--task=${taskId}`));
+  if (!line) throw new Error(`no process runs task ${taskId}`);
+  process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
 }
 
 export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

@@ -3,41 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { inline, seedInsert, wikiRows } from '../helpers/msq.js';
 import { BACKENDS, serverWithInput, waitFor } from '../helpers/server.js';
-
-/** The 24-column signature of the seed's INSERT (druid-sql-ingestion-api.md). */
-const SIGNATURE = [
-  ['added', 'long'], ['channel', 'string'], ['cityName', 'string'], ['comment', 'string'], ['commentLength', 'long'],
-  ['countryIsoCode', 'string'], ['countryName', 'string'], ['deleted', 'long'], ['delta', 'long'], ['deltaBucket', 'string'],
-  ['diffUrl', 'string'], ['flags', 'string'], ['isAnonymous', 'string'], ['isMinor', 'string'], ['isNew', 'string'],
-  ['isRobot', 'string'], ['isUnpatrolled', 'string'], ['metroCode', 'string'], ['namespace', 'string'], ['page', 'string'],
-  ['regionIsoCode', 'string'], ['regionName', 'string'], ['timestamp', 'string'], ['user', 'string'],
-].map(([name, type]) => ({ name, type }));
-
-function wikiRows(n: number, day = '2016-06-27'): object[] {
-  return Array.from({ length: n }, (_, i) => ({
-    added: i, channel: `#c${i % 3}`, cityName: null, comment: `c${i}`, commentLength: 2, countryIsoCode: null, countryName: null,
-    deleted: 0, delta: i, deltaBucket: '0', diffUrl: 'u', flags: '', isAnonymous: 'false', isMinor: 'false', isNew: 'false',
-    isRobot: 'false', isUnpatrolled: 'false', metroCode: null, namespace: 'Main', page: `page${i % 5}`, regionIsoCode: null,
-    regionName: null, timestamp: `${day}T${String(i % 24).padStart(2, '0')}:00:00Z`, user: `u${i % 7}`,
-  }));
-}
-
-const seedInsert = (table: string, uris: string[]) => `INSERT INTO ${table}
-SELECT
-  TIME_PARSE("timestamp") AS __time,
-  *
-FROM TABLE(
-  EXTERN(
-    '${JSON.stringify({ type: 'http', uris })}',
-    '{"type": "json"}',
-    '${JSON.stringify(SIGNATURE)}'
-  )
-)
-PARTITIONED BY DAY`;
-
-const inline = (rows: string[], columns: string) =>
-  `TABLE(inline(data => ARRAY[${rows.map((r) => `'${r}'`).join(', ')}], format => 'csv')) EXTEND (${columns})`;
 
 describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
   const env = serverWithInput({ backend, capacity: 4 });
