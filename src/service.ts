@@ -7,6 +7,7 @@ import type { Services } from './server/services.js';
 import { startResultsSweeper } from './statements/retention.js';
 import { openMetadataStore, type MetadataStore } from './store/db.js';
 import { dataPaths } from './tasks/paths.js';
+import { sweepOrphanSegments } from './tasks/publish.js';
 import { TaskQueue } from './tasks/queue.js';
 
 export interface RunningGrove {
@@ -28,6 +29,8 @@ export async function startGrove(config: GroveConfig, log: Logger = pino({ level
   fs.rmSync(`${config.dataDir}/tmp`, { recursive: true, force: true });
 
   const store: MetadataStore = await openMetadataStore(config.metadataUrl);
+  const orphans = await sweepOrphanSegments(store.db, paths.deepStorage);
+  if (orphans.length > 0) log.warn({ files: orphans.length }, 'removed segment files of publishes that never committed');
   const queue = new TaskQueue(store.db, config, paths, log);
   const services: Services = { config, db: store.db, paths, queue, log };
   let app: FastifyInstance;

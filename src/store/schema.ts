@@ -75,10 +75,18 @@ export interface AuditLogTable {
   payload: string;
 }
 
+/** Publishes per datasource; its row is the lock that orders concurrent publishes into one datasource. */
+export interface DatasourcePublishesTable {
+  datasource: string;
+  publishes: number;
+  updated_ms: number;
+}
+
 export interface Database {
   tasks: TasksTable;
   task_locks: TaskLocksTable;
   segments: SegmentsTable;
   pending_segments: PendingSegmentsTable;
   audit_log: AuditLogTable;
+  datasource_publishes: DatasourcePublishesTable;
 }

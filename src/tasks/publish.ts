@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { faultPoint } from '../core/fault-points.js';
 import { contains, segmentId, type Interval, type PublishRequest } from '../core/types.js';
 import { GroveError } from '../errors/catalogue.js';
 import type { Db } from '../store/db.js';
@@ -15,9 +17,13 @@ export interface TaskEnd {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Where a segment lives under deep storage: `<ds>/<start>_<end>/<version>/<partitionNum>.parquet`. */
-export function segmentRelativePath(dataSource: string, interval: Interval, version: string, partitionNum: number): string {
-  return path.join(dataSource, `${iso(interval.start)}_${iso(interval.end)}`, version, `${partitionNum}.parquet`);
+/**
+ * Where a segment file lives under deep storage: `<ds>/<start>_<end>/<version>/<name>.parquet`.
+ * The name is unique to one publish, so a file is never overwritten and a path never reused (the
+ * query engine caches Parquet metadata by path).
+ */
+export function segmentRelativePath(dataSource: string, interval: Interval, version: string, name: string): string {
+  return path.join(dataSource, `${iso(interval.start)}_${iso(interval.end)}`, version, `${name}.parquet`);
 }
 
 /** Ends a task in the store: status, duration, and its locks and pending segments gone. */
@@ -39,8 +45,11 @@ export async function recordTaskEnd(db: Db, end: TaskEnd, groupId: string): Prom
 
 /**
  * Publishes a task's segments and records its success in ONE metadata transaction (invariant 1):
- * the segments become visible exactly when the task becomes SUCCESS. Files move into deep storage
- * first; if the transaction fails they are moved away again, so nothing half-published remains.
+ * the segments become visible exactly when the task becomes SUCCESS.
+ *
+ * The files move into deep storage first, under names of this publish alone, so no file is ever
+ * visible without its committed row: if the transaction fails they are removed again, and if the
+ * process dies before the commit, start-up removes files no row points to (sweepOrphanSegments).
  */
 export async function publishAndSucceed(
   db: Db,
@@ -56,30 +65,24 @@ export async function publishAndSucceed(
       throw new GroveError('runtimeFailure', `Segment for interval [${iso(seg.interval.start)}/${iso(seg.interval.end)}] version [${seg.version}] is not covered by a valid lock; it may have been revoked`);
     }
   }
-  const moved: string[] = [];
+  const token = randomBytes(6).toString('hex');
+  const placed: string[] = [];
   try {
+    for (const [k, seg] of req.segments.entries()) {
+      const rel = segmentRelativePath(req.dataSource, seg.interval, seg.version, `${k}_${token}`);
+      const abs = path.join(deepStorageDir, rel);
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+      fs.renameSync(seg.localPath, abs);
+      placed.push(rel);
+    }
+    await faultPoint('publish.after-move');
     await db.transaction().execute(async (trx) => {
+      await lockDataSourceForPublish(trx, req.dataSource, end.endedMs);
       const nextPartition = new Map<string, number>();
-      for (const seg of req.segments) {
+      for (const [k, seg] of req.segments.entries()) {
         const key = `${seg.interval.start}_${seg.interval.end}_${seg.version}`;
-        let partitionNum = nextPartition.get(key);
-        if (partitionNum === undefined) {
-          const row = await trx
-            .selectFrom('segments')
-            .select((eb) => eb.fn.max('partition_num').as('max'))
-            .where('datasource', '=', req.dataSource)
-            .where('start_ms', '=', seg.interval.start)
-            .where('end_ms', '=', seg.interval.end)
-            .where('version', '=', seg.version)
-            .executeTakeFirst();
-          partitionNum = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
-        }
+        const partitionNum = nextPartition.get(key) ?? (await nextPartitionNum(trx, req.dataSource, seg.interval, seg.version));
         nextPartition.set(key, partitionNum + 1);
-        const rel = segmentRelativePath(req.dataSource, seg.interval, seg.version, partitionNum);
-        const abs = path.join(deepStorageDir, rel);
-        fs.mkdirSync(path.dirname(abs), { recursive: true });
-        fs.renameSync(seg.localPath, abs);
-        moved.push(abs);
         await trx
           .insertInto('segments')
           .values({
@@ -89,7 +92,7 @@ export async function publishAndSucceed(
             end_ms: seg.interval.end,
             version: seg.version,
             partition_num: partitionNum,
-            path: rel,
+            path: placed[k],
             size: seg.size,
             num_rows: seg.numRows,
             used: 1,
@@ -114,10 +117,64 @@ export async function publishAndSucceed(
           .execute();
       }
       await recordTaskEnd(trx, end, groupId);
+      await faultPoint('publish.before-commit');
     });
   } catch (e) {
-    for (const file of moved) fs.rmSync(file, { force: true });
+    for (const rel of placed) fs.rmSync(path.join(deepStorageDir, rel), { force: true });
     throw e;
   }
+  await faultPoint('publish.after-commit');
   return req.segments.length;
+}
+
+/**
+ * Takes the datasource's publish row lock for the rest of the transaction: two appends into one
+ * time chunk then read the highest partition number one after the other, never the same one.
+ */
+async function lockDataSourceForPublish(trx: Db, dataSource: string, nowMs: number): Promise<void> {
+  await trx
+    .insertInto('datasource_publishes')
+    .values({ datasource: dataSource, publishes: 1, updated_ms: nowMs })
+    .onConflict((oc) => oc.column('datasource').doUpdateSet((eb) => ({ publishes: eb('datasource_publishes.publishes', '+', 1), updated_ms: nowMs })))
+    .execute();
+}
+
+async function nextPartitionNum(trx: Db, dataSource: string, interval: Interval, version: string): Promise<number> {
+  const row = await trx
+    .selectFrom('segments')
+    .select((eb) => eb.fn.max('partition_num').as('max'))
+    .where('datasource', '=', dataSource)
+    .where('start_ms', '=', interval.start)
+    .where('end_ms', '=', interval.end)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+}
+
+/**
+ * Removes files under deep storage that no segment row points to: what a publish moved in before
+ * the process died ahead of its commit. Runs at start-up, before any task can publish.
+ */
+export async function sweepOrphanSegments(db: Db, deepStorageDir: string): Promise<string[]> {
+  if (!fs.existsSync(deepStorageDir)) return [];
+  const known = new Set((await db.selectFrom('segments').select('path').execute()).map((r) => path.normalize(r.path)));
+  const removed: string[] = [];
+  const walk = (dir: string): boolean => {
+    let empty = true;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (walk(abs)) fs.rmdirSync(abs);
+        else empty = false;
+      } else if (known.has(path.relative(deepStorageDir, abs))) {
+        empty = false;
+      } else {
+        fs.rmSync(abs, { force: true });
+        removed.push(path.relative(deepStorageDir, abs));
+      }
+    }
+    return empty;
+  };
+  walk(deepStorageDir);
+  return removed;
 }

@@ -87,15 +87,20 @@ export class TaskQueue {
   /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
   async start(): Promise<void> {
     const now = Date.now();
+    // Locks are taken again by the tasks that go back to waiting.
     await this.#db.deleteFrom('task_locks').execute();
+    await this.#db.deleteFrom('pending_segments').execute();
     for (const row of await listActiveTasks(this.#db)) {
-      if (row.runner_state === 'RUNNING') {
-        // Its process died with the old server; its staged segments were never published.
+      // A running task's process died with the old server; an MSQ worker, whatever its state, has
+      // lost its controller (a controller never survives a restart mid-run), so it could only wait.
+      const lost = row.runner_state === 'RUNNING'
+        ? 'Task was running when Grove stopped; it was not completed and nothing it wrote was published'
+        : row.type === 'query_worker' ? `Its controller task[${row.group_id}] did not survive a restart of Grove; the worker never ran` : null;
+      if (lost !== null) {
         fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
-        const errorMsg = 'Task was running when Grove stopped; it was not completed and nothing it wrote was published';
-        this.#files.appendLog(row.id, 'ERROR', errorMsg);
-        await recordTaskEnd(this.#db, { taskId: row.id, status: 'FAILED', errorMsg, startedMs: row.started_ms, endedMs: now }, row.group_id);
-        this.#files.writeReport(row.id, row.type, errorMsg, undefined);
+        this.#files.appendLog(row.id, 'ERROR', lost);
+        await recordTaskEnd(this.#db, { taskId: row.id, status: 'FAILED', errorMsg: lost, startedMs: row.started_ms, endedMs: now }, row.group_id);
+        this.#files.writeReport(row.id, row.type, lost, undefined);
         continue;
       }
       await updateTask(this.#db, row.id, { runner_state: 'WAITING' });

@@ -89,6 +89,18 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
         .execute();
     },
   },
+  '0002_datasource_publishes': {
+    // One row per datasource, updated by every publish: the row lock makes concurrent publishes into
+    // one datasource take partition numbers one after the other (PostgreSQL; SQLite has one writer).
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('datasource_publishes')
+        .addColumn('datasource', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('publishes', 'bigint', (c) => c.notNull())
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   };
 }
 
