@@ -44,14 +44,17 @@ function events(e: readonly ParseExceptionReport[] | null): Record<string, unkno
   return e === null ? {} : { buildSegments: e.map((x) => ({ ...x, details: [...x.details] })) };
 }
 
-/** The completion report, exactly Druid's shape. */
+/**
+ * The completion report, in Druid's shape. Grove has no determine-partitions phase (dynamic
+ * partitioning), so only buildSegments counts are reported: zeros there would be a claim.
+ */
 export function buildIngestionReport(taskId: string, r: ReportInput): Record<string, unknown> {
   return envelope(
     taskId,
     {
       ingestionState: r.state,
       unparseableEvents: events(r.unparseableEvents),
-      rowStats: { determinePartitions: zeroRowStats(), buildSegments: { ...r.rowStats } },
+      rowStats: { buildSegments: { ...r.rowStats } },
       errorMsg: r.errorMsg,
       segmentAvailabilityConfirmed: false,
       segmentAvailabilityWaitTimeMs: 0,

@@ -97,7 +97,8 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext, opti
       log: (m) => ctx.log('INFO', m),
     });
     const io = task.spec.ioConfig;
-    state = 'COMPLETED';
+    // The last word of the task itself: every row is in a segment. COMPLETED is for the scheduler
+    // to say, once the publish has committed (tasks/reports.ts).
     ctx.report(buildIngestionReport(ctx.taskId, { state, rowStats: totals, unparseableEvents: events(), errorMsg: null, context }));
     ctx.log('INFO', `Ingestion done in ${Date.now() - started} ms: ${segments.length} segment(s), ${segments.reduce((n, s) => n + s.numRows, 0)} rows`);
     return {

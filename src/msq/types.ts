@@ -139,7 +139,6 @@ export interface WorkerCounters {
   input0?: ChannelCounters;
   output?: ChannelCounters;
   shuffle?: ChannelCounters;
-  sortProgress?: Record<string, unknown>;
   segmentGenerationProgress?: { type: 'segmentGenerationProgress'; rowsProcessed: number; rowsPersisted: number; rowsMerged: number };
   warnings?: Record<string, number>;
 }

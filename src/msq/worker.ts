@@ -1,3 +1,4 @@
+import { faultPoint } from '../core/fault-points.js';
 import type { TaskContext } from '../tasks/task-context.js';
 import { runStage0, runStage1, type WorkerIO } from './exec/index.js';
 import { faultOf } from './faults.js';
@@ -41,6 +42,7 @@ export async function runWorker(task: Record<string, unknown>, ctx: TaskContext)
         const { order } = m;
         ctx.log('INFO', `Work order for stage ${order.stage}`);
         try {
+          if (order.stage === 1) await faultPoint('worker.stage1', ctx.signal);
           const result = order.stage === 0 ? await runStage0(order, io) : await runStage1(order, io);
           tell({ type: 'stageResult', result });
         } catch (e) {

@@ -27,38 +27,37 @@ interface MsqReportShape {
 const isMsqReport = (r: unknown): r is MsqReportShape => typeof r === 'object' && r !== null && 'multiStageQuery' in r;
 
 /**
- * A controller that was killed (shutdown, crash) could not write its own ending: the last live
- * report still says RUNNING. Druid shows such a query FAILED with fault Canceled (on shutdown).
+ * A controller records how its query ended (the Canceled fault of a shutdown included) before it
+ * exits. One that could not (its process crashed or was killed) left a RUNNING report: that report
+ * is ended FAILED, saying no more than the scheduler knows.
  */
 function finalMsqReport(live: MsqReportShape, errorMsg: string | null): unknown {
   const report = structuredClone(live);
   const status = report.multiStageQuery.payload.status;
-  if (status.status !== 'RUNNING') return report;
-  if (errorMsg === null) return report;
+  if (status.status !== 'RUNNING' || errorMsg === null) return report;
   status.status = 'FAILED';
-  const canceled = /Shutdown request|Canceled/.test(errorMsg);
-  status.errorReport = {
-    taskId: null,
-    host: null,
-    error: canceled
-      ? { errorCode: 'Canceled', errorMessage: 'Query canceled by user or by task shutdown.' }
-      : { errorCode: 'UnknownError', message: errorMsg, errorMessage: errorMsg },
-  };
+  const message = `The controller ended without recording how the query ended: ${errorMsg}`;
+  status.errorReport = { taskId: null, host: null, error: { errorCode: 'UnknownError', message, errorMessage: message } };
   if (status.startTime) status.durationMs = Date.now() - Date.parse(status.startTime);
   for (const st of report.multiStageQuery.payload.stages ?? []) if (st.phase !== undefined && st.phase !== 'FINISHED') st.phase = 'FAILED';
   return report;
 }
 
+/**
+ * The report a task leaves, from its last live one. A native task's report says COMPLETED only
+ * here, for a task that succeeded: its segments were published in the same transaction.
+ */
 export function finalReport(taskId: string, type: string, errorMsg: string | null, live: unknown): unknown {
   if (isIngestionReport(live)) {
     const report = structuredClone(live);
     const payload = report.ingestionStatsAndErrors.payload;
     const stats = payload.rowStats as { totals?: { buildSegments?: unknown }; buildSegments?: unknown };
     if (stats.totals !== undefined) {
-      // A live report carries moving averages and totals; a completed one carries totals per phase.
-      payload.rowStats = { determinePartitions: zeroRowStats(), buildSegments: stats.totals.buildSegments ?? zeroRowStats() };
+      // A live report carries moving averages and totals; a completed one carries the totals.
+      payload.rowStats = { buildSegments: stats.totals.buildSegments ?? zeroRowStats() };
     }
-    if (errorMsg !== null) payload.errorMsg = errorMsg;
+    if (errorMsg === null) payload.ingestionState = 'COMPLETED';
+    else payload.errorMsg = errorMsg;
     return report;
   }
   if (isMsqReport(live)) return finalMsqReport(live, errorMsg);
@@ -71,7 +70,7 @@ export function finalReport(taskId: string, type: string, errorMsg: string | nul
       payload: {
         ingestionState: 'NOT_STARTED',
         unparseableEvents: {},
-        rowStats: { determinePartitions: zeroRowStats(), buildSegments: zeroRowStats() },
+        rowStats: { buildSegments: zeroRowStats() },
         errorMsg,
         segmentAvailabilityConfirmed: false,
         segmentAvailabilityWaitTimeMs: 0,

@@ -135,24 +135,6 @@ describe.each(BACKENDS)('SQL-based ingestion (MSQ) on %s', (backend) => {
     expect(await env.s.sql('SELECT COUNT(*) AS c FROM pe')).toEqual([{ c: 2 }]);
   });
 
-  it('cancel mid-stage: controller FAILED with "Shutdown request from user", fault Canceled, workers stopped, nothing published', async () => {
-    const uris = [env.input.serve('cancel-a.json', wikiRows(5)), env.input.serve('cancel-b.json', wikiRows(5), true)];
-    const { body } = await submit(seedInsert('canceled_msq', uris), { maxNumTasks: 3 });
-    await waitFor(async () => (env.input.requests('cancel-b.json') > 0 ? true : undefined), 30_000, 'second file requested');
-    const t0 = Date.now();
-    expect((await env.s.post(`/druid/indexer/v1/task/${body.taskId}/shutdown`)).status).toBe(200);
-    const final = await env.s.waitForCompletion(body.taskId, 5000);
-    const workers = await Promise.all([0, 1].map((n) => env.s.waitForCompletion(`${body.taskId}-worker${n}_0`, 5000)));
-    expect(Date.now() - t0).toBeLessThan(1500);
-    expect(final).toMatchObject({ statusCode: 'FAILED', errorMsg: 'Shutdown request from user' });
-    expect(workers.every((w) => w.statusCode === 'FAILED')).toBe(true);
-    expect((await msq(body.taskId)).status.errorReport.error.errorCode).toBe('Canceled');
-    expect((await env.s.json('/druid/indexer/v1/runningTasks')).filter((t: any) => t.groupId === body.taskId)).toEqual([]);
-    expect(fs.existsSync(path.join(env.s.dataDir, 'tmp', body.taskId))).toBe(false);
-    expect((await env.s.post('/druid/v2/sql', { query: 'SELECT COUNT(*) FROM canceled_msq' })).status).toBe(400);
-    env.input.release('cancel-b.json');
-  });
-
   it('a worker process that is killed fails the job with WorkerFailed', async () => {
     const uris = [env.input.serve('wf-a.json', wikiRows(5), true)];
     const { body } = await submit(seedInsert('workerfail_msq', uris), { maxNumTasks: 2 });

@@ -198,9 +198,15 @@ describe.each(BACKENDS)('SQL statements API on %s', (backend) => {
     expect(early.status).toBe(400);
     expect((await early.json()).errorMessage).toBe(`Query[${body.queryId}] is currently in [RUNNING] state. Please wait for it to complete.`);
 
+    const t0 = Date.now();
     const del = await fetch(`${env.s.url}/druid/v2/sql/statements/${body.queryId}`, { method: 'DELETE' });
     expect(del.status).toBe(202);
     const done = await finished(body.queryId);
+    // Invariant 6: the statement and all of its tasks have ended within a second of the DELETE.
+    const group = (await env.s.json('/druid/indexer/v1/tasks')).filter((t: any) => t.groupId === body.queryId);
+    expect(group.length).toBeGreaterThan(1);
+    expect(group.every((t: any) => t.statusCode === 'FAILED')).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
     expect(done.state).toBe('FAILED');
     expect(done.errorDetails).toMatchObject({ error: 'druidException', errorCode: 'Canceled' });
     expect(done.schema).toBeUndefined();

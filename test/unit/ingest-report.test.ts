@@ -23,7 +23,6 @@ describe('buildIngestionReport', () => {
           ingestionState: 'COMPLETED',
           unparseableEvents: {},
           rowStats: {
-            determinePartitions: { processed: 0, processedBytes: 0, processedWithError: 0, thrownAway: 0, unparseable: 0 },
             buildSegments: { processed: 39244, processedBytes: 17106256, processedWithError: 0, thrownAway: 0, unparseable: 0 },
           },
           errorMsg: null,

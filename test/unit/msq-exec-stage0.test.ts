@@ -46,7 +46,8 @@ describe('stage 0: reading input', () => {
     expect(c.input0).toEqual({ type: 'channel', rows: [6], bytes: [fs.statSync(path.join(MSQ_FIXTURES, 'wiki.json')).size], files: [1], totalFiles: [1] });
     expect(c.output?.rows).toEqual([6]);
     expect(c.shuffle).toEqual({ type: 'channel', rows: [6], bytes: [result.partitions[0].bytes + result.partitions[1].bytes], frames: [2] });
-    expect(c.sortProgress).toMatchObject({ type: 'sortProgress', levelToTotalBatches: { 0: 1, 1: 2 }, levelToMergedBatches: { 0: 1, 1: 2 }, progressDigest: 1 });
+    // Grove's stage 0 has no merge levels to measure: no sortProgress counter rather than a made-up one.
+    expect(Object.keys(c).sort()).toEqual(['input0', 'output', 'shuffle']);
   });
 
   it('reads gzip JSON the same as plain, and counters grow file by file', async () => {

@@ -40,11 +40,12 @@ describe('sys.segments rows', () => {
     const segments = [oldDay, newDay, month, other, unused];
     expect(overshadowedIds(segments)).toEqual(new Set([oldDay.id]));
 
-    const rows = segmentRows(segments);
+    // The other day's file is missing from deep storage: no replica, not available.
+    const rows = segmentRows(segments, (s) => s.id !== month.id);
     expect(rows.map((r) => r.segment_id)).toEqual([oldDay.id, newDay.id, month.id, other.id]);
     const byId = new Map(rows.map((r) => [r.segment_id, r]));
     expect(byId.get(oldDay.id)).toMatchObject({ is_overshadowed: 1, is_active: 0, replication_factor: -1, is_published: 1 });
-    expect(byId.get(month.id)).toMatchObject({ is_overshadowed: 0, is_active: 1, partition_num: 1 });
+    expect(byId.get(month.id)).toMatchObject({ is_overshadowed: 0, is_active: 1, partition_num: 1, num_replicas: 0, is_available: 0 });
     expect(byId.get(newDay.id)).toEqual({
       segment_id: newDay.id,
       datasource: 'w',
@@ -71,7 +72,7 @@ describe('sys.segments rows', () => {
 
   it('never lets one version overshadow its own partitions', () => {
     const segments = [seg('w', DAY, V1, 0), seg('w', DAY, V1, 1)];
-    expect(segmentRows(segments).map((r) => r.is_overshadowed)).toEqual([0, 0]);
+    expect(segmentRows(segments, () => true).map((r) => r.is_overshadowed)).toEqual([0, 0]);
   });
 });
 

@@ -40,7 +40,6 @@ class Counters {
   readonly input0: { type: 'channel'; rows: number[]; bytes: number[]; files: number[]; totalFiles: number[] };
   readonly output: { type: 'channel'; rows: number[]; bytes: number[]; frames: number[] } = { type: 'channel', rows: [0], bytes: [0], frames: [0] };
   shuffle: ChannelCounters | undefined;
-  sortProgress: Record<string, unknown> | undefined;
   warnings = 0;
 
   constructor(totalFiles: number) {
@@ -56,22 +55,9 @@ class Counters {
   snapshot(): WorkerCounters {
     const c: WorkerCounters = { input0: structuredClone(this.input0), output: structuredClone(this.output) };
     if (this.shuffle) c.shuffle = structuredClone(this.shuffle);
-    if (this.sortProgress) c.sortProgress = structuredClone(this.sortProgress);
     if (this.warnings > 0) c.warnings = { CannotParseExternalData: this.warnings };
     return c;
   }
-}
-
-/** Druid's sortProgress: level 0 holds the batches appended per file, level 1 the chunk files written. */
-function sortProgress(batches: number, written: number, chunks: number): Record<string, unknown> {
-  return {
-    type: 'sortProgress',
-    totalMergingLevels: 2,
-    levelToTotalBatches: { 0: batches, 1: chunks },
-    levelToMergedBatches: { 0: written > 0 || chunks === 0 ? batches : 0, 1: written },
-    totalMergersForUltimateLevel: chunks,
-    progressDigest: chunks === 0 ? 1 : written / chunks,
-  };
 }
 
 async function tableBytes(db: DuckSession): Promise<number> {
@@ -198,7 +184,6 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
     } else {
       const [exists] = await session.rows(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${OUT}'`);
       if (Number(exists.n) === 0) return { stage: 0, partitions: [], warnings, covered };
-      counters.sortProgress = sortProgress(batches, 0, 0);
       partitions = await writeShuffle(session, plan, {
         table: OUT,
         shuffleDir: order.shuffleDir,
@@ -207,12 +192,10 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         log: (msg) => io.log('INFO', msg),
         progress: (written, chunks, rows, bytes) => {
           counters.shuffle = { type: 'channel', rows: [rows], bytes: [bytes], frames: [written] };
-          counters.sortProgress = sortProgress(batches, written, chunks);
           publish();
         },
       });
     }
-    counters.sortProgress = sortProgress(batches, partitions.length, partitions.length);
     publish();
     io.log('INFO', `Stage 0 done: ${counters.input0.rows[0]} rows in, ${partitions.length} shuffle file(s)${direct ? ' written directly' : ''}, ${Date.now() - started} ms`);
     return { stage: 0, partitions, warnings, covered };

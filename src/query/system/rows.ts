@@ -20,13 +20,17 @@ export function overshadowedIds(segments: readonly SegmentRecord[]): Set<string>
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** sys.segments: one row per used segment, overshadowed ones included, as Druid lists published segments. */
-export function segmentRows(segments: readonly SegmentRecord[]): SystemRow[] {
+/**
+ * sys.segments: one row per used segment, overshadowed ones included, as Druid lists published
+ * segments. `present` says whether the segment's file is in deep storage now (looked at per query).
+ */
+export function segmentRows(segments: readonly SegmentRecord[], present: (s: SegmentRecord) => boolean): SystemRow[] {
   const overshadowed = overshadowedIds(segments);
   return segments
     .filter((s) => s.used)
     .map((s) => {
       const isOvershadowed = overshadowed.has(s.id);
+      const here = present(s) ? 1 : 0;
       return {
         segment_id: s.id,
         datasource: s.dataSource,
@@ -35,12 +39,12 @@ export function segmentRows(segments: readonly SegmentRecord[]): SystemRow[] {
         size: s.size,
         version: s.version,
         partition_num: s.partitionNum,
-        // The segment file in deep storage is what this process serves: one copy, always loaded.
-        num_replicas: 1,
+        // The segment file in deep storage is what this process serves: one copy, if the file is there.
+        num_replicas: here,
         num_rows: s.numRows,
         is_active: isOvershadowed ? 0 : 1,
         is_published: 1,
-        is_available: 1,
+        is_available: here,
         is_realtime: 0,
         is_overshadowed: isOvershadowed ? 1 : 0,
         // partitions 0 = no "core" partition set: every partition of a version counts on its own,

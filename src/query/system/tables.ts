@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlBase, SqlQuery } from 'druid-query-toolkit';
 import { SqlAlias, SqlColumn, SqlStar, SqlTable } from 'druid-query-toolkit';
@@ -31,7 +33,7 @@ export async function loadSystemTables(tables: Iterable<SystemTable>, deps: Quer
   async function rowsOf(t: SystemTable): Promise<SystemRow[]> {
     switch (`${t.schema}.${t.name}`) {
       case 'sys.segments':
-        return segmentRows(await allSegments());
+        return segmentRows(await allSegments(), (seg) => fs.existsSync(path.join(deps.deepStorageDir, seg.path)));
       case 'sys.tasks':
         return taskRows(deps.listTasks ? await deps.listTasks() : []);
       case 'sys.servers':
