@@ -38,7 +38,8 @@ export async function runNativeIndexTask(task: IndexTask, ctx: TaskContext, opti
   const averages = new MovingAverages(started);
   const context = reportContext(task);
   const events = (): ParseExceptionReport[] | null => (keep > 0 ? saved : null);
-  let state: IngestionState = 'BUILD_SEGMENTS';
+  // Grove's native ingestion has one phase; COMPLETED comes from the scheduler after publishing.
+  const state: IngestionState = 'BUILD_SEGMENTS';
   const live = (): void => {
     const now = Date.now();
     averages.record(now, totals);
