@@ -1,3 +1,4 @@
+import { unprintableProblem } from '../core/checks.js';
 import { invalidInput } from '../errors/catalogue.js';
 
 /**
@@ -95,5 +96,7 @@ export function checkDataSourceName(name: unknown, path: string): string {
   if (/[\t\n\r\f\v\u0085\u00a0\u2028\u2029]/.test(name)) {
     throw invalidInput(`${path} [${JSON.stringify(name).slice(1, -1)}] contains illegal whitespace characters; only space is allowed`, { field: path });
   }
+  const unprintable = unprintableProblem(name);
+  if (unprintable !== null) throw invalidInput(`${path} [${JSON.stringify(name).slice(1, -1)}] ${unprintable}`, { field: path });
   return name;
 }

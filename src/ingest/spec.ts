@@ -1,3 +1,4 @@
+import { taskPriority } from '../core/checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Interval, LockType } from '../core/types.js';
@@ -23,8 +24,7 @@ export function parseIndexTask(body: unknown): IndexTask {
   }
   if (o.id !== undefined && o.id !== null && (typeof o.id !== 'string' || o.id === '')) throw invalidInput(`id must be a non-empty string, got ${show(o.id)}`);
   const context = optObject(o, 'context', 'task') ?? {};
-  const priority = context.priority ?? 50;
-  if (typeof priority !== 'number' || !Number.isInteger(priority)) throw invalidInput(`context.priority must be a whole number, got ${show(priority)}`);
+  const priority = taskPriority(context.priority, 50);
   const spec = isObject(o.spec) ? o.spec : isObject(o.ingestionSpec) ? o.ingestionSpec : undefined;
   if (spec === undefined) throw invalidInput(o.spec === undefined ? 'spec is required' : `spec must be a JSON object, got ${show(o.spec)}`);
 

@@ -62,6 +62,10 @@ export function sqlRoutes(deps: QueryDeps): FastifyPluginAsync {
       const parsed = toSqlRequest(req.body);
       const given = parsed.context?.sqlQueryId;
       const queryId = typeof given === 'string' && given !== '' ? given : randomUUID();
+      // The id goes back in a header, which can carry only printable Latin-1.
+      if (/[^\x20-\x7e\xa0-\xff]/.test(queryId)) {
+        throw invalid(`Invalid sqlQueryId [${JSON.stringify(queryId).slice(1, -1)}]: it must be printable Latin-1 text, as it is sent back in the X-Druid-SQL-Query-Id header`);
+      }
       reply.header('X-Druid-SQL-Query-Id', queryId);
       const request: SqlRequest = { ...parsed, context: { ...(parsed.context ?? {}), sqlQueryId: queryId } };
       const result = await runSql(request, deps);

@@ -42,6 +42,23 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
     return reply.code(status).send({ error: message });
   });
 
+  // No id, name or parameter may carry a NUL character: PostgreSQL text cannot hold one, and no
+  // Druid name allows it. Refused here once, in the route family's shape, for every endpoint.
+  app.addHook('preHandler', async (req) => {
+    for (const bag of [req.params, req.query] as Array<Record<string, unknown> | undefined>) {
+      for (const [k, v] of Object.entries(bag ?? {})) {
+        if (typeof v === 'string' && v.includes('\u0000')) throw new GroveError('invalidInput', `Invalid value for [${k}]: it must not contain a NUL character`);
+      }
+    }
+  });
+
+  // An unknown route answers in the shape of the family its path belongs to, like any other error.
+  app.setNotFoundHandler((req, reply) => {
+    const g = new GroveError('notFound', `No ${req.method} endpoint at [${req.url.split('?')[0]}]`);
+    if (req.url.startsWith('/druid/v2/sql')) return reply.code(404).send(druidExceptionBody(g));
+    return reply.code(404).send({ error: g.message });
+  });
+
   await app.register(statusRoutes);
   await app.register(async (scope) => taskRoutes(scope, s));
   await app.register(async (scope) => workerRoutes(scope, s));

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { ColumnInfo, SegmentRecord } from '../core/types.js';
 import type { Db } from './db.js';
 import type { SegmentsTable } from './schema.js';
+import { storable } from './tasks.js';
 
 type SegmentRow = Selectable<SegmentsTable>;
 
@@ -28,8 +29,9 @@ export function toSegmentRecord(r: SegmentRow): SegmentRecord {
 export async function listUsedSegments(db: Db, dataSources?: readonly string[]): Promise<SegmentRecord[]> {
   let q = db.selectFrom('segments').selectAll().where('used', '=', 1);
   if (dataSources !== undefined) {
-    if (dataSources.length === 0) return [];
-    q = q.where('datasource', 'in', dataSources);
+    const wanted = dataSources.filter(storable);
+    if (wanted.length === 0) return [];
+    q = q.where('datasource', 'in', wanted);
   }
   const rows = await q.orderBy('datasource').orderBy('start_ms').orderBy('version').orderBy('partition_num').execute();
   return rows.map(toSegmentRecord);

@@ -22,13 +22,22 @@ export async function updateTask(db: Db, id: string, patch: Updateable<TasksTabl
   await db.updateTable('tasks').set(patch).where('id', '=', id).execute();
 }
 
+/**
+ * Whether a string can be stored at all: PostgreSQL text holds no NUL, and every name Grove stores
+ * is checked for it on the way in. A lookup by a name that cannot be stored finds nothing, on
+ * either store, instead of failing inside PostgreSQL.
+ */
+export const storable = (s: string): boolean => !s.includes('\u0000');
+
 export async function getTask(db: Db, id: string): Promise<TaskRow | undefined> {
+  if (!storable(id)) return undefined;
   return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function getTasks(db: Db, ids: readonly string[]): Promise<TaskRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('tasks').selectAll().where('id', 'in', ids).execute();
+  const wanted = ids.filter(storable);
+  if (wanted.length === 0) return [];
+  return db.selectFrom('tasks').selectAll().where('id', 'in', wanted).execute();
 }
 
 /** Tasks not yet finished, oldest first (the queue order before priorities are applied). */
@@ -38,6 +47,7 @@ export async function listActiveTasks(db: Db): Promise<TaskRow[]> {
 
 /** Completed tasks, newest first, as Druid's complete list orders them. */
 export async function listCompleteTasks(db: Db, f: CompleteTaskFilter): Promise<TaskRow[]> {
+  if ([f.dataSource, f.type].some((v) => v !== undefined && !storable(v))) return [];
   let q = db.selectFrom('tasks').selectAll().where('status', '<>', 'RUNNING');
   if (f.dataSource !== undefined) q = q.where('datasource', '=', f.dataSource);
   if (f.type !== undefined) q = q.where('type', '=', f.type);

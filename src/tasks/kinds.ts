@@ -3,6 +3,8 @@ import type { Interval, LockType } from '../core/types.js';
 import { invalidInput } from '../errors/catalogue.js';
 import { isSafeTaskId } from './paths.js';
 import { defaultTaskId, lockRequirement, parseIndexTask, taskPayload, validateInputAccess } from '../ingest/spec.js';
+import { checkDataSourceName } from '../ingest/spec-read.js';
+import { taskPriority } from '../core/checks.js';
 
 /**
  * What the scheduler needs to know about a submitted task, whatever its type. Parsing happens on
@@ -40,9 +42,10 @@ function describeNoop(body: Record<string, unknown>): TaskDescription {
   if (typeof runTime !== 'number' || !Number.isInteger(runTime) || runTime < 0) {
     throw invalidInput('noop task: runTime must be a non-negative whole number of milliseconds');
   }
-  const dataSource = typeof body.dataSource === 'string' && body.dataSource !== '' ? body.dataSource : 'none';
-  const context = (body.context ?? {}) as Record<string, unknown>;
-  const priority = typeof context.priority === 'number' ? context.priority : 0;
+  const dataSource = body.dataSource === undefined || body.dataSource === null || body.dataSource === '' ? 'none' : checkDataSourceName(body.dataSource, 'dataSource');
+  const context = body.context ?? {};
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) throw invalidInput('noop task: context must be a JSON object');
+  const priority = taskPriority((context as Record<string, unknown>).priority, 0);
   const id = checkId(body.id) ?? `noop_${new Date().toISOString()}_${randomBytes(4).toString('hex')}`;
   return {
     id,
@@ -51,7 +54,7 @@ function describeNoop(body: Record<string, unknown>): TaskDescription {
     dataSource,
     priority,
     lock: null,
-    payload: { type: 'noop', id, groupId: id, dataSource, runTime, resource: { availabilityGroup: id, requiredCapacity: 1 }, context },
+    payload: { type: 'noop', id, groupId: id, dataSource, runTime, resource: { availabilityGroup: id, requiredCapacity: 1 }, context: context as Record<string, unknown> },
   };
 }
 

@@ -32,6 +32,16 @@ async function failure(sql: string, context: Record<string, unknown> = {}): Prom
 const message = async (sql: string, context?: Record<string, unknown>): Promise<string> => (await failure(sql, context)).message;
 
 describe('statement shape', () => {
+  it('refuses INSERT INTO EXTERN (export) with a 400 naming the missing export storage, as Druid words it', async () => {
+    expect(await message("INSERT INTO EXTERN(local(exportPath => '/tmp/out')) AS CSV SELECT 1 AS a")).toBe(
+      'The runtime property `druid.export.storage.baseDir` must be configured for local export.',
+    );
+    expect(await message("INSERT INTO EXTERN(s3(bucket => 'b', prefix => 'p')) AS CSV SELECT 1 AS a")).toBe(
+      'The runtime property `druid.export.storage.s3.tempLocalDir` must be configured for S3 export.',
+    );
+    expect(await message('INSERT INTO EXTERN(ftp()) AS CSV SELECT 1 AS a')).toMatch(/^Unknown export destination \[ftp\]/);
+  });
+
   it('requires PARTITIONED BY for INSERT and REPLACE', async () => {
     expect(await message(`INSERT INTO dst SELECT * FROM ${EXT}`)).toBe(
       'Operation [INSERT] requires a PARTITIONED BY to be explicitly defined, but none was found.',

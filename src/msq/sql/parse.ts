@@ -110,12 +110,30 @@ export function parseMsqSql(sql: string): ParsedMsq {
   const kind: StatementKind = query.insertClause ? 'insert' : query.replaceClause ? 'replace' : 'select';
 
   if (query.insertClause?.table instanceof SqlFunction && query.insertClause.table.getEffectiveFunctionName().toUpperCase() === 'EXTERN') {
-    throw new GroveError('unsupported', 'Exporting query results with INSERT INTO EXTERN(...) is not supported by Grove', {
-      context: { sourceType: 'sql' },
-    });
+    throw invalidSql(exportRefusal(query.insertClause.table));
   }
   if (kind === 'select' && query.partitionedByClause) throw invalidSql('PARTITIONED BY is only allowed in INSERT and REPLACE statements');
   // Druid's grammar checks this after reading both clauses, before any validation.
   if (query.clusteredByClause && !query.partitionedByClause) throw invalidSql(CLUSTERED_BEFORE_PARTITIONED);
   return { kind, query, setContext, explain, target: targetParts(sql, masked, start) };
+}
+
+/**
+ * Grove has no export storage, so `INSERT INTO EXTERN(...)` is refused as Druid refuses an export
+ * to a destination whose storage is not configured. Druid files that under NOT_FOUND (404, persona
+ * OPERATOR); here no operator can configure it, so it is the statement that must change: a 400.
+ */
+function exportRefusal(extern: SqlFunction): string {
+  const destination = extern.args?.values[0];
+  const kind = destination instanceof SqlFunction ? destination.getEffectiveFunctionName().toLowerCase() : '';
+  switch (kind) {
+    case 'local':
+      return 'The runtime property `druid.export.storage.baseDir` must be configured for local export.';
+    case 's3':
+      return 'The runtime property `druid.export.storage.s3.tempLocalDir` must be configured for S3 export.';
+    case 'google':
+      return 'The runtime property `druid.export.storage.google.tempLocalDir` must be configured for GCS export.';
+    default:
+      return `Unknown export destination [${kind || String(destination)}]: INSERT INTO EXTERN takes local(...), s3(...) or google(...), and this server has no export storage configured for any of them.`;
+  }
 }

@@ -22,9 +22,9 @@ function bad(key: string, expected: string, value: unknown): GroveError {
   });
 }
 
-function integer(key: string, value: unknown, min: number, expected: string): number {
+function integer(key: string, value: unknown, min: number, expected: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw bad(key, expected, value);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) throw bad(key, expected, value);
   return n;
 }
 
@@ -66,6 +66,7 @@ export function resolveSettings(context: Record<string, unknown>): MsqSettings {
     failOnEmptyInsert: has('failOnEmptyInsert') ? bool('failOnEmptyInsert', context.failOnEmptyInsert) : false,
     selectDestination,
     rowsPerPage: has('rowsPerPage') ? integer('rowsPerPage', context.rowsPerPage, 1, 'a positive whole number') : 100_000,
-    priority: has('priority') ? integer('priority', context.priority, Number.MIN_SAFE_INTEGER, 'a whole number') : 50,
+    // A Java int in Druid; the store keeps it in an INTEGER column.
+    priority: has('priority') ? integer('priority', context.priority, -2147483648, 'a whole number between -2147483648 and 2147483647', 2147483647) : 50,
   };
 }

@@ -1,3 +1,4 @@
+import { unprintableProblem } from '../../core/checks.js';
 import type { SqlExpression, SqlQuery } from 'druid-query-toolkit';
 import { SqlColumn, SqlFunction, SqlLiteral, SqlStar, SqlTable } from 'druid-query-toolkit';
 import type { Granularity } from '../../time/index.js';
@@ -32,6 +33,8 @@ export function targetDataSource(query: SqlQuery, kind: 'insert' | 'replace', ta
   if (name.startsWith('.')) throw invalidSql(`Invalid value for field [table]: Value [${name}] cannot start with '.'.`);
   if (name.includes('/')) throw invalidSql(`Invalid value for field [table]: Value [${name}] cannot contain '/'.`);
   if (/[^\S ]/.test(name)) throw invalidSql(`Invalid value for field [table]: Value [${name}] contains illegal whitespace characters.  Only space is allowed.`);
+  const unprintable = unprintableProblem(name);
+  if (unprintable !== null) throw invalidSql(`Invalid value for field [table]: Value [${JSON.stringify(name).slice(1, -1)}] ${unprintable}`);
   return name;
 }
 

@@ -42,7 +42,9 @@ export function readSqlTaskBody(raw: unknown): SqlTaskBody {
 /** The controller task id of a statement. */
 export function controllerTaskId(sqlQueryId: string): string {
   const id = `query-${sqlQueryId}`;
-  if (!isSafeTaskId(id)) throw invalidInput(`Invalid sqlQueryId [${sqlQueryId}]: it must not contain '/'`);
+  if (!isSafeTaskId(id)) {
+    throw invalidInput(`Invalid sqlQueryId [${JSON.stringify(sqlQueryId).slice(1, -1)}]: it must be at most 249 characters, without '/', NUL or leading or trailing spaces`);
+  }
   return id;
 }
 
