@@ -9,6 +9,8 @@ export interface StartMessage {
   /** The task JSON as submitted (with its id), parsed again by the child. */
   readonly task: unknown;
   readonly workDir: string;
+  /** The task's log file, which the task process appends to. */
+  readonly logFile: string;
   /** Root of the published segment files (SegmentRecord.path is relative to it). */
   readonly deepStorageDir: string;
   /** Where a SELECT job keeps its result pages; outlives the task for the results retention. */
@@ -39,5 +41,5 @@ export type ChildMessage =
   /** Used segments of these datasources, as the metadata store has them now. */
   | { readonly kind: 'listSegments'; readonly requestId: number; readonly dataSources: readonly string[] }
   /** The task finished its work; `publish` is what the parent commits (absent: nothing to publish). */
-  | { readonly kind: 'done'; readonly publish?: PublishRequest }
+  | { readonly kind: 'done'; readonly publish?: PublishRequest; readonly rssBytes: number }
   | { readonly kind: 'failed'; readonly error: string };

@@ -81,7 +81,7 @@ export class TaskQueue {
         this.#finishing.add(p);
         void p.finally(() => this.#finishing.delete(p));
       },
-    });
+    }, { idleProcesses: Math.min(2, config.workerCapacity) });
   }
 
   /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
@@ -121,6 +121,7 @@ export class TaskQueue {
         ending: false,
       });
     }
+    this.#runner.warmUp();
     // Lock waits time out and orphaned ticks are retried even when no event arrives.
     this.#timer = setInterval(() => this.#tick(), 1000);
     this.#timer.unref();
@@ -220,6 +221,7 @@ export class TaskQueue {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     const running = [...this.#active.values()].filter((t) => t.runnerState === 'RUNNING');
+    this.#runner.close();
     await Promise.all(running.map((t) => this.#runner.shutdown(t.desc.id, 'Grove was shut down while the task was running')));
     await Promise.all([...this.#finishing]);
     await this.#ticking;

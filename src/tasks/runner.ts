@@ -33,99 +33,95 @@ export interface StartOptions {
   readonly allowedHttpProtocols: readonly string[];
 }
 
-/** A shut-down task gets this long to stop by itself before it is killed (invariant 6: < 1 s). */
-const GRACE_MS = 600;
-const ENTRY = fileURLToPath(new URL('./task-process.js', import.meta.url));
-
-interface Running {
-  readonly child: ChildProcess;
-  outcome?: TaskOutcome;
-  killReason?: string;
-  readonly exited: Promise<void>;
+export interface RunnerOptions {
+  /** Task processes kept started while no task needs them (at most this many idle). */
+  readonly idleProcesses: number;
 }
 
-/** Runs each task in its own Node process, so the HTTP server stays responsive and a kill is clean. */
+/** A shut-down task gets this long to stop by itself before it is killed (invariant 6: < 1 s). */
+const GRACE_MS = 600;
+/** A process runs at most this many tasks, and is not reused past this size, so nothing builds up. */
+const MAX_TASKS_PER_PROCESS = 200;
+const MAX_REUSE_RSS = 1024 ** 3;
+const ENTRY = fileURLToPath(new URL('./task-process.js', import.meta.url));
+// Room in argv for the process title `grove-task --task=<id>` (ids are at most 255 characters), so
+// `ps` shows which task a process runs.
+const TITLE_ROOM = `--title-room=${'.'.repeat(280)}`;
+
+/** A started task process: idle, or running one task. */
+interface Host {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  tasksRun: number;
+  current: Running | null;
+}
+
+interface Running {
+  readonly taskId: string;
+  readonly logFile: string;
+  readonly host: Host;
+  outcome?: TaskOutcome;
+  killReason?: string;
+  /** Set when the process must not run another task after this one. */
+  retire: boolean;
+}
+
+/**
+ * Runs each task in a process of its own, so the HTTP server stays responsive and a kill is clean.
+ * Processes are started ahead of need and a process whose task succeeded may run the next one
+ * (it is retired after a failure, a shutdown, many tasks or much memory): starting Node costs
+ * about 100 ms of CPU, more than a small task itself.
+ */
 export class TaskRunner {
   readonly #running = new Map<string, Running>();
+  readonly #idle: Host[] = [];
   readonly #events: RunnerEvents;
+  readonly #idleMax: number;
+  #closed = false;
 
-  constructor(events: RunnerEvents) {
+  constructor(events: RunnerEvents, options: RunnerOptions) {
     this.#events = events;
+    this.#idleMax = options.idleProcesses;
+  }
+
+  /** Starts idle processes up to the configured number, so the first tasks need not wait for one. */
+  warmUp(): void {
+    while (!this.#closed && this.#idle.length < this.#idleMax) this.#idle.push(this.#fork());
   }
 
   start(o: StartOptions): void {
     fs.mkdirSync(o.workDir, { recursive: true });
-    const logFd = fs.openSync(o.logFile, 'a');
-    // The task id in argv shows in `ps`, so an operator can tell which process runs which task.
-    const child = fork(ENTRY, [`--task=${o.taskId}`], { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: [], serialization: 'advanced' });
-    fs.closeSync(logFd);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const entry: Running = { child, exited };
+    fs.closeSync(fs.openSync(o.logFile, 'a'));
+    const host = this.#idle.pop() ?? this.#fork();
+    const entry: Running = { taskId: o.taskId, logFile: o.logFile, host, retire: false };
+    host.current = entry;
+    host.tasksRun++;
     this.#running.set(o.taskId, entry);
-
-    const send = (m: ParentMessage): void => {
-      if (child.connected) child.send(m);
-    };
-    child.on('message', (m: ChildMessage) => {
-      switch (m.kind) {
-        case 'report':
-          this.#events.report(o.taskId, m.report);
-          break;
-        case 'acquireLocks':
-          this.#events.lockRequest(o.taskId, m.intervals, m.type).then(
-            (versions) => send({ kind: 'locksGranted', requestId: m.requestId, versions: [...versions] }),
-            (e: Error) => send({ kind: 'locksRefused', requestId: m.requestId, error: e.message }),
-          );
-          break;
-        case 'launchWorkers':
-          this.#events.launchWorkers(o.taskId, m.count).then(
-            (ids) => send({ kind: 'workersLaunched', requestId: m.requestId, ids }),
-            (e: Error) => send({ kind: 'workersRefused', requestId: m.requestId, error: e.message }),
-          );
-          break;
-        case 'relay':
-          this.#events.relay(o.taskId, m.to, m.message);
-          break;
-        case 'listSegments':
-          // A failed read ends the task: it cannot know what to read.
-          this.#events.listSegments(m.dataSources).then(
-            (segments) => send({ kind: 'segments', requestId: m.requestId, segments }),
-            () => child.kill('SIGKILL'),
-          );
-          break;
-        case 'done':
-        case 'failed':
-          entry.outcome ??= m;
-          // The work is over; the process has nothing left to do.
-          child.disconnect();
-          break;
-      }
-    });
-    child.once('exit', (code, signal) => {
-      this.#running.delete(o.taskId);
-      const outcome: TaskOutcome = entry.killReason !== undefined
-        ? { kind: 'killed', reason: entry.killReason }
-        : entry.outcome ?? { kind: 'crashed', code, signal };
-      this.#events.finished(o.taskId, outcome);
-    });
-    send({
+    this.#send(host, {
       kind: 'start',
       taskId: o.taskId,
       dataSource: o.dataSource,
       task: o.task,
       workDir: o.workDir,
+      logFile: o.logFile,
       deepStorageDir: o.deepStorageDir,
       resultsDir: o.resultsDir,
       allowedInputDirs: o.allowedInputDirs,
       allowedHttpProtocols: o.allowedHttpProtocols,
     });
+    // Keep one process ready for the next task; a finishing task usually hands its own back.
+    if (this.#idle.length === 0) {
+      setImmediate(() => {
+        if (!this.#closed && this.#idle.length === 0) this.#idle.push(this.#fork());
+      });
+    }
   }
 
   /** Delivers a message to a running task; false when it is not running (or no longer listening). */
   deliver(taskId: string, m: ParentMessage): boolean {
-    const child = this.#running.get(taskId)?.child;
-    if (!child?.connected) return false;
-    child.send(m);
+    const entry = this.#running.get(taskId);
+    if (!entry || entry.outcome !== undefined || !entry.host.child.connected) return false;
+    entry.host.child.send(m);
     return true;
   }
 
@@ -134,18 +130,114 @@ export class TaskRunner {
   }
 
   pid(taskId: string): number | undefined {
-    return this.#running.get(taskId)?.child.pid;
+    return this.#running.get(taskId)?.host.child.pid;
   }
 
-  /** Asks the task to stop, kills it after a grace period; resolves when the process is gone. */
+  /** Asks the task to stop, kills it after a grace period; resolves when its process is gone. */
   async shutdown(taskId: string, reason: string): Promise<void> {
     const entry = this.#running.get(taskId);
     if (!entry) return;
+    const { child, exited } = entry.host;
+    entry.retire = true;
     // A task that already reported its outcome keeps it; a shutdown cannot un-finish it.
     if (entry.outcome === undefined) entry.killReason ??= reason;
-    if (entry.child.connected) entry.child.send({ kind: 'shutdown' } satisfies ParentMessage);
-    const timer = setTimeout(() => entry.child.kill('SIGKILL'), GRACE_MS);
-    await entry.exited;
+    if (child.connected) child.send({ kind: 'shutdown' } satisfies ParentMessage);
+    const timer = setTimeout(() => child.kill('SIGKILL'), GRACE_MS);
+    await exited;
     clearTimeout(timer);
+  }
+
+  /** Stops the idle processes; running ones are the scheduler's to shut down. */
+  close(): void {
+    this.#closed = true;
+    for (const host of this.#idle.splice(0)) if (host.child.connected) host.child.disconnect();
+  }
+
+  #send(host: Host, m: ParentMessage): void {
+    if (host.child.connected) host.child.send(m);
+  }
+
+  #fork(): Host {
+    // stdout/stderr carry only what the task's own log does not (a native library's complaint).
+    const child = fork(ENTRY, [TITLE_ROOM], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], serialization: 'advanced' });
+    const host: Host = { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())), tasksRun: 0, current: null };
+    const stray = (chunk: Buffer): void => {
+      const entry = host.current;
+      if (entry) fs.appendFile(entry.logFile, chunk, () => {});
+    };
+    child.stdout?.on('data', stray);
+    child.stderr?.on('data', stray);
+    child.on('message', (m: ChildMessage) => this.#receive(host, m));
+    child.once('exit', (code, signal) => {
+      const idleAt = this.#idle.indexOf(host);
+      if (idleAt >= 0) this.#idle.splice(idleAt, 1);
+      const entry = host.current;
+      host.current = null;
+      if (!entry) return;
+      this.#running.delete(entry.taskId);
+      const outcome: TaskOutcome = entry.killReason !== undefined
+        ? { kind: 'killed', reason: entry.killReason }
+        : entry.outcome ?? { kind: 'crashed', code, signal };
+      this.#events.finished(entry.taskId, outcome);
+    });
+    return host;
+  }
+
+  #receive(host: Host, m: ChildMessage): void {
+    const entry = host.current;
+    if (!entry) return;
+    const id = entry.taskId;
+    const send = (reply: ParentMessage): void => {
+      if (host.current === entry) this.#send(host, reply);
+    };
+    switch (m.kind) {
+      case 'report':
+        this.#events.report(id, m.report);
+        break;
+      case 'acquireLocks':
+        this.#events.lockRequest(id, m.intervals, m.type).then(
+          (versions) => send({ kind: 'locksGranted', requestId: m.requestId, versions: [...versions] }),
+          (e: Error) => send({ kind: 'locksRefused', requestId: m.requestId, error: e.message }),
+        );
+        break;
+      case 'launchWorkers':
+        this.#events.launchWorkers(id, m.count).then(
+          (ids) => send({ kind: 'workersLaunched', requestId: m.requestId, ids }),
+          (e: Error) => send({ kind: 'workersRefused', requestId: m.requestId, error: e.message }),
+        );
+        break;
+      case 'relay':
+        this.#events.relay(id, m.to, m.message);
+        break;
+      case 'listSegments':
+        // A failed read ends the task: it cannot know what to read.
+        this.#events.listSegments(m.dataSources).then(
+          (segments) => send({ kind: 'segments', requestId: m.requestId, segments }),
+          () => host.child.kill('SIGKILL'),
+        );
+        break;
+      case 'done':
+      case 'failed':
+        entry.outcome ??= m.kind === 'done' ? { kind: 'done', publish: m.publish } : m;
+        this.#settle(host, entry, m.kind === 'done' && m.rssBytes < MAX_REUSE_RSS);
+        break;
+    }
+  }
+
+  /**
+   * The task has answered. A process whose task succeeded, and that is not too old or too big,
+   * goes back to the idle ones; any other ends, and the task is finished when it is gone.
+   */
+  #settle(host: Host, entry: Running, clean: boolean): void {
+    const reuse = clean && !entry.retire && entry.killReason === undefined && !this.#closed
+      && host.tasksRun < MAX_TASKS_PER_PROCESS && this.#idle.length < this.#idleMax;
+    if (!reuse) {
+      if (host.child.connected) host.child.disconnect();
+      return;
+    }
+    host.current = null;
+    this.#running.delete(entry.taskId);
+    this.#idle.push(host);
+    this.#events.finished(entry.taskId, entry.outcome as TaskOutcome);
   }
 }

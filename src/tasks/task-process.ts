@@ -1,32 +1,76 @@
 /**
- * Entry point of a task process. The scheduler forks one per running task so that DuckDB work,
- * a crash or a hard kill never touches the HTTP server. stdout/stderr are the task log file.
+ * Entry point of a task process. The scheduler keeps a few of these started (runner.ts), hands one
+ * a task at a time, and may hand it another once a task has succeeded; DuckDB work, a crash or a
+ * hard kill never touches the HTTP server. Each task writes its own log file.
  */
+import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Interval, LockType, PublishRequest, SegmentRecord } from '../core/types.js';
 import type { ChildMessage, ParentMessage, StartMessage } from './protocol.js';
 import type { TaskContext } from './task-context.js';
 
-const send = (m: ChildMessage): void => {
-  process.send?.(m);
-};
+process.title = 'grove-task (idle)';
 
-function logLine(level: string, message: string): void {
-  // Druid's task log line format: `2023-07-03T22:11:17,891 INFO [thread] logger - message`.
-  const ts = new Date().toISOString().replace('.', ',').replace('Z', '');
-  process.stdout.write(`${ts} ${level} [task-runner-0] grove.task - ${message}\n`);
+interface Waiter<T> {
+  readonly resolve: (v: T) => void;
+  readonly reject: (e: Error) => void;
 }
 
-const controller = new AbortController();
-const lockWaiters = new Map<number, { resolve: (v: Map<string, string>) => void; reject: (e: Error) => void }>();
-const workerWaiters = new Map<number, { resolve: (ids: readonly string[]) => void; reject: (e: Error) => void }>();
-const segmentWaiters = new Map<number, { resolve: (s: readonly SegmentRecord[]) => void; reject: (e: Error) => void }>();
-const messageHandlers: Array<(from: string, message: unknown) => void> = [];
-const stopHandlers: Array<() => void> = [];
-let stopRequested = false;
-let nextRequest = 1;
+/** One task's life in this process: its log, its pending requests to the scheduler, its stop and shutdown. */
+class Session {
+  readonly controller = new AbortController();
+  readonly waiters = new Map<number, Waiter<never>>();
+  readonly messageHandlers: Array<(from: string, message: unknown) => void> = [];
+  readonly stopHandlers: Array<() => void> = [];
+  stopRequested = false;
+  /** Cleared when the task has answered: anything it still tries to say is dropped. */
+  open = true;
+  readonly #logFd: number;
 
-function makeContext(start: StartMessage): TaskContext {
+  constructor(readonly start: StartMessage) {
+    this.#logFd = fs.openSync(start.logFile, 'a');
+  }
+
+  send(m: ChildMessage): void {
+    if (this.open) process.send?.(m);
+  }
+
+  log(level: string, message: string): void {
+    // Druid's task log line format: `2023-07-03T22:11:17,891 INFO [thread] logger - message`.
+    const ts = new Date().toISOString().replace('.', ',').replace('Z', '');
+    this.write(`${ts} ${level} [task-runner-0] grove.task - ${message}\n`);
+  }
+
+  write(text: string): void {
+    // Late words of an ended task (a callback that outlived it) go nowhere, not into a closed file.
+    if (this.open) fs.writeSync(this.#logFd, text);
+  }
+
+  request<T>(make: (requestId: number) => ChildMessage): Promise<T> {
+    const requestId = nextRequest++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.set(requestId, { resolve, reject } as Waiter<never>);
+      this.send(make(requestId));
+    });
+  }
+
+  answer(requestId: number, settle: (w: Waiter<never>) => void): void {
+    const w = this.waiters.get(requestId);
+    this.waiters.delete(requestId);
+    if (w) settle(w);
+  }
+
+  close(): void {
+    this.open = false;
+    fs.closeSync(this.#logFd);
+  }
+}
+
+let nextRequest = 1;
+let session: Session | null = null;
+
+function makeContext(s: Session): TaskContext {
+  const start = s.start;
   return {
     taskId: start.taskId,
     dataSource: start.dataSource,
@@ -35,38 +79,21 @@ function makeContext(start: StartMessage): TaskContext {
     resultsDir: start.resultsDir,
     allowedInputDirs: start.allowedInputDirs,
     allowedHttpProtocols: start.allowedHttpProtocols,
-    signal: controller.signal,
-    log: logLine,
-    report: (report) => send({ kind: 'report', report }),
-    acquireLocks(intervals: readonly Interval[], type: LockType) {
-      const requestId = nextRequest++;
-      return new Promise((resolve, reject) => {
-        lockWaiters.set(requestId, { resolve, reject });
-        send({ kind: 'acquireLocks', requestId, intervals, type });
-      });
-    },
-    launchWorkers(count: number) {
-      const requestId = nextRequest++;
-      return new Promise((resolve, reject) => {
-        workerWaiters.set(requestId, { resolve, reject });
-        send({ kind: 'launchWorkers', requestId, count });
-      });
-    },
-    listSegments(dataSources: readonly string[]) {
-      const requestId = nextRequest++;
-      return new Promise((resolve, reject) => {
-        segmentWaiters.set(requestId, { resolve, reject });
-        send({ kind: 'listSegments', requestId, dataSources });
-      });
-    },
+    signal: s.controller.signal,
+    log: (level, message) => s.log(level, message),
+    report: (report) => s.send({ kind: 'report', report }),
+    acquireLocks: (intervals: readonly Interval[], type: LockType) =>
+      s.request<Map<string, string>>((requestId) => ({ kind: 'acquireLocks', requestId, intervals, type })),
+    launchWorkers: (count: number) => s.request<readonly string[]>((requestId) => ({ kind: 'launchWorkers', requestId, count })),
+    listSegments: (dataSources: readonly string[]) => s.request<readonly SegmentRecord[]>((requestId) => ({ kind: 'listSegments', requestId, dataSources })),
     onStop: (handler) => {
-      stopHandlers.push(handler);
+      s.stopHandlers.push(handler);
       // A stop that arrived before the task got this far still counts.
-      if (stopRequested) handler();
+      if (s.stopRequested) handler();
     },
-    send: (to, message) => send({ kind: 'relay', to, message }),
+    send: (to, message) => s.send({ kind: 'relay', to, message }),
     onMessage: (handler) => {
-      messageHandlers.push(handler);
+      s.messageHandlers.push(handler);
     },
   };
 }
@@ -79,10 +106,10 @@ async function runNoop(task: Record<string, unknown>, ctx: TaskContext): Promise
   return undefined;
 }
 
-async function run(start: StartMessage): Promise<PublishRequest | undefined> {
-  const ctx = makeContext(start);
-  const task = start.task as Record<string, unknown>;
-  logLine('INFO', `Running task[${start.taskId}] of type[${String(task.type)}]`);
+async function run(s: Session): Promise<PublishRequest | undefined> {
+  const ctx = makeContext(s);
+  const task = s.start.task as Record<string, unknown>;
+  s.log('INFO', `Running task[${s.start.taskId}] of type[${String(task.type)}]`);
   if (task.type === 'noop') return runNoop(task, ctx);
   if (task.type === 'query_controller') return (await import('../msq/controller.js')).runController(task, ctx);
   if (task.type === 'query_worker') return (await import('../msq/worker.js')).runWorker(task, ctx);
@@ -91,59 +118,68 @@ async function run(start: StartMessage): Promise<PublishRequest | undefined> {
   return runNativeIndexTask(parseIndexTask(task), ctx);
 }
 
+function begin(start: StartMessage): void {
+  const s = new Session(start);
+  session = s;
+  process.title = `grove-task --task=${start.taskId}`;
+  run(s).then(
+    (publish) => {
+      s.log('INFO', `Task[${start.taskId}] finished its work${publish ? `; ${publish.segments.length} segment(s) to publish` : ''}`);
+      s.send({ kind: 'done', publish, rssBytes: process.memoryUsage.rss() });
+      end(s);
+    },
+    (e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      s.log('ERROR', `Task[${start.taskId}] failed: ${message}`);
+      if (e instanceof Error && e.stack) s.write(`${e.stack}\n`);
+      s.send({ kind: 'failed', error: message });
+      end(s);
+    },
+  );
+}
+
+function end(s: Session): void {
+  s.close();
+  if (session === s) session = null;
+  process.title = 'grove-task (idle)';
+}
+
 process.on('message', (m: ParentMessage) => {
+  if (m.kind === 'start') {
+    begin(m);
+    return;
+  }
+  const s = session;
+  if (s === null) return;
   switch (m.kind) {
-    case 'start':
-      run(m).then(
-        (publish) => {
-          logLine('INFO', `Task[${m.taskId}] finished its work${publish ? `; ${publish.segments.length} segment(s) to publish` : ''}`);
-          send({ kind: 'done', publish });
-        },
-        (e: unknown) => {
-          const message = e instanceof Error ? e.message : String(e);
-          logLine('ERROR', `Task[${m.taskId}] failed: ${message}`);
-          if (e instanceof Error && e.stack) process.stdout.write(`${e.stack}\n`);
-          send({ kind: 'failed', error: message });
-        },
-      );
-      break;
     case 'locksGranted':
-      lockWaiters.get(m.requestId)?.resolve(new Map(m.versions));
-      lockWaiters.delete(m.requestId);
-      break;
-    case 'locksRefused':
-      lockWaiters.get(m.requestId)?.reject(new Error(m.error));
-      lockWaiters.delete(m.requestId);
+      s.answer(m.requestId, (w) => w.resolve(new Map(m.versions) as never));
       break;
     case 'workersLaunched':
-      workerWaiters.get(m.requestId)?.resolve(m.ids);
-      workerWaiters.delete(m.requestId);
-      break;
-    case 'workersRefused':
-      workerWaiters.get(m.requestId)?.reject(new Error(m.error));
-      workerWaiters.delete(m.requestId);
+      s.answer(m.requestId, (w) => w.resolve(m.ids as never));
       break;
     case 'segments':
-      segmentWaiters.get(m.requestId)?.resolve(m.segments);
-      segmentWaiters.delete(m.requestId);
+      s.answer(m.requestId, (w) => w.resolve(m.segments as never));
+      break;
+    case 'locksRefused':
+    case 'workersRefused':
+      s.answer(m.requestId, (w) => w.reject(new Error(m.error)));
       break;
     case 'stop':
-      logLine('INFO', 'Stop requested: finishing with the input read so far');
-      if (!stopRequested) {
-        stopRequested = true;
-        for (const h of stopHandlers) h();
+      s.log('INFO', 'Stop requested: finishing with the input read so far');
+      if (!s.stopRequested) {
+        s.stopRequested = true;
+        for (const h of s.stopHandlers) h();
       }
       break;
     case 'relayed':
-      for (const h of messageHandlers) h(m.from, m.message);
+      for (const h of s.messageHandlers) h(m.from, m.message);
       break;
     case 'shutdown':
-      logLine('INFO', 'Shutdown requested; stopping');
-      controller.abort(new Error('Shutdown request from user'));
-      for (const w of [...lockWaiters.values(), ...workerWaiters.values(), ...segmentWaiters.values()]) w.reject(new Error('Shutdown request from user'));
-      lockWaiters.clear();
-      workerWaiters.clear();
-      segmentWaiters.clear();
+      s.log('INFO', 'Shutdown requested; stopping');
+      s.controller.abort(new Error('Shutdown request from user'));
+      for (const w of s.waiters.values()) w.reject(new Error('Shutdown request from user'));
+      s.waiters.clear();
       break;
   }
 });
