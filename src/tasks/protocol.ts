@@ -42,4 +42,4 @@ export type ChildMessage =
   | { readonly kind: 'listSegments'; readonly requestId: number; readonly dataSources: readonly string[] }
   /** The task finished its work; `publish` is what the parent commits (absent: nothing to publish). */
   | { readonly kind: 'done'; readonly publish?: PublishRequest; readonly rssBytes: number }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string; readonly rssBytes: number };

@@ -81,7 +81,7 @@ export class TaskQueue {
         this.#finishing.add(p);
         void p.finally(() => this.#finishing.delete(p));
       },
-    }, { idleProcesses: Math.min(2, config.workerCapacity) });
+    }, { slots: config.workerCapacity });
   }
 
   /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
@@ -99,7 +99,7 @@ export class TaskQueue {
       if (lost !== null) {
         fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
         this.#files.appendLog(row.id, 'ERROR', lost);
-        await recordTaskEnd(this.#db, { taskId: row.id, status: 'FAILED', errorMsg: lost, startedMs: row.started_ms, endedMs: now }, row.group_id);
+        await this.#db.transaction().execute((trx) => recordTaskEnd(trx, { taskId: row.id, status: 'FAILED', errorMsg: lost, startedMs: row.started_ms, endedMs: now }, row.group_id));
         this.#files.writeReport(row.id, row.type, lost, undefined);
         continue;
       }
@@ -133,25 +133,28 @@ export class TaskQueue {
       throw new GroveError('invalidInput', `Task[${desc.id}] already exists`, { status: 400 });
     }
     const now = Date.now();
-    await insertTask(this.#db, {
-      id: desc.id,
-      group_id: desc.groupId,
-      type: desc.type,
-      datasource: desc.dataSource,
-      created_ms: now,
-      priority: desc.priority,
-      status: 'RUNNING',
-      runner_state: 'WAITING',
-      // The lock requirement rides along so a restarted queue can re-schedule without re-parsing.
-      payload: JSON.stringify({ ...desc.payload, __lock: desc.lock }),
-      error_msg: null,
-      started_ms: null,
-      ended_ms: null,
-      duration_ms: null,
-      location_host: null,
-      location_port: null,
+    // One transaction: on PostgreSQL every commit waits for the disk, and a task is one fact.
+    await this.#db.transaction().execute(async (trx) => {
+      await insertTask(trx, {
+        id: desc.id,
+        group_id: desc.groupId,
+        type: desc.type,
+        datasource: desc.dataSource,
+        created_ms: now,
+        priority: desc.priority,
+        status: 'RUNNING',
+        runner_state: 'WAITING',
+        // The lock requirement rides along so a restarted queue can re-schedule without re-parsing.
+        payload: JSON.stringify({ ...desc.payload, __lock: desc.lock }),
+        error_msg: null,
+        started_ms: null,
+        ended_ms: null,
+        duration_ms: null,
+        location_host: null,
+        location_port: null,
+      });
+      await insertAudit(trx, desc.id, 'task.submit', `Submitted ${desc.type} task`, { dataSource: desc.dataSource });
     });
-    await insertAudit(this.#db, desc.id, 'task.submit', `Submitted ${desc.type} task`, { dataSource: desc.dataSource });
     this.#active.set(desc.id, { desc, createdMs: now, runnerState: 'WAITING', startedMs: null, liveReport: undefined, ending: false });
     this.#log.info({ taskId: desc.id, type: desc.type }, 'task submitted');
     this.#tick();
@@ -274,8 +277,9 @@ export class TaskQueue {
         }
         if (granted === null) continue;
       }
+      // Kept in memory only: a restart puts waiting and pending tasks alike back to waiting, and
+      // lists read the queue for active tasks.
       t.runnerState = 'PENDING';
-      await updateTask(this.#db, t.desc.id, { runner_state: 'PENDING' });
     }
     // Workers first: their slots were kept for them when their controller was granted them.
     for (const t of this.#ordered('PENDING')) {
@@ -371,9 +375,10 @@ export class TaskQueue {
       this.#log.info({ taskId: h.desc.id, by }, 'lock handed to a running task; back to waiting');
       this.#locks.release(h.desc.id);
       h.runnerState = 'WAITING';
-      await this.#db.deleteFrom('task_locks').where('task_id', '=', h.desc.id).execute();
-      await this.#db.deleteFrom('pending_segments').where('task_group', '=', h.desc.groupId).execute();
-      await updateTask(this.#db, h.desc.id, { runner_state: 'WAITING' });
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('task_locks').where('task_id', '=', h.desc.id).execute();
+        await trx.deleteFrom('pending_segments').where('task_group', '=', h.desc.groupId).execute();
+      });
     }
     return true;
   }
@@ -443,20 +448,22 @@ export class TaskQueue {
   async #persistLocks(desc: TaskDescription, locks: readonly HeldLock[]): Promise<void> {
     if (locks.length === 0) return;
     const now = Date.now();
-    await this.#db
-      .insertInto('task_locks')
-      .values(locks.map((l) => ({
-        task_id: l.taskId, group_id: l.groupId, datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end,
-        version: l.version, lock_type: l.type, priority: l.priority, revoked: 0,
-      })))
-      .execute();
-    await this.#db
-      .insertInto('pending_segments')
-      .values(locks.map((l) => ({
-        id: `${l.dataSource}_${intervalToString(l.interval)}_${l.version}_${l.taskId}`,
-        datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end, version: l.version, task_group: desc.groupId, created_ms: now,
-      })))
-      .execute();
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('task_locks')
+        .values(locks.map((l) => ({
+          task_id: l.taskId, group_id: l.groupId, datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end,
+          version: l.version, lock_type: l.type, priority: l.priority, revoked: 0,
+        })))
+        .execute();
+      await trx
+        .insertInto('pending_segments')
+        .values(locks.map((l) => ({
+          id: `${l.dataSource}_${intervalToString(l.interval)}_${l.version}_${l.taskId}`,
+          datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end, version: l.version, task_group: desc.groupId, created_ms: now,
+        })))
+        .execute();
+    });
   }
 
   /** A running task asks for locks on intervals it found in its input (no intervals in its spec). */
@@ -512,7 +519,8 @@ export class TaskQueue {
     const id = t.desc.id;
     this.#files.writeReport(id, t.desc.type, errorMsg, t.liveReport);
     if (!alreadyRecorded) {
-      await recordTaskEnd(this.#db, { taskId: id, status, errorMsg, startedMs: t.startedMs, endedMs: Date.now() }, t.desc.groupId);
+      const end = { taskId: id, status, errorMsg, startedMs: t.startedMs, endedMs: Date.now() };
+      await this.#db.transaction().execute((trx) => recordTaskEnd(trx, end, t.desc.groupId));
     }
     if (errorMsg !== null && t.startedMs !== null) this.#files.appendLog(id, 'ERROR', `Task failed: ${errorMsg}`);
     this.#locks.release(id);

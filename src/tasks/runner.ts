@@ -34,8 +34,8 @@ export interface StartOptions {
 }
 
 export interface RunnerOptions {
-  /** Task processes kept started while no task needs them (at most this many idle). */
-  readonly idleProcesses: number;
+  /** Task slots: at most this many processes run tasks at once, and one more is kept ready. */
+  readonly slots: number;
 }
 
 /** A shut-down task gets this long to stop by itself before it is killed (invariant 6: < 1 s). */
@@ -43,6 +43,9 @@ const GRACE_MS = 600;
 /** A process runs at most this many tasks, and is not reused past this size, so nothing builds up. */
 const MAX_TASKS_PER_PROCESS = 200;
 const MAX_REUSE_RSS = 1024 ** 3;
+/** Idle processes beyond the first two end after this long without a task. */
+const IDLE_RETIRE_MS = 60_000;
+const KEEP_IDLE = 2;
 const ENTRY = fileURLToPath(new URL('./task-process.js', import.meta.url));
 // Room in argv for the process title `grove-task --task=<id>` (ids are at most 255 characters), so
 // `ps` shows which task a process runs.
@@ -54,6 +57,7 @@ interface Host {
   readonly exited: Promise<void>;
   tasksRun: number;
   current: Running | null;
+  idleSince: number;
 }
 
 interface Running {
@@ -68,25 +72,29 @@ interface Running {
 
 /**
  * Runs each task in a process of its own, so the HTTP server stays responsive and a kill is clean.
- * Processes are started ahead of need and a process whose task succeeded may run the next one
- * (it is retired after a failure, a shutdown, many tasks or much memory): starting Node costs
- * about 100 ms of CPU, more than a small task itself.
+ * Processes are started ahead of need and a process whose task ended by itself may run the next
+ * one (it is retired after a shutdown, many tasks or much memory): starting Node and loading
+ * DuckDB cost about 300 ms of CPU, more than a small task itself.
  */
 export class TaskRunner {
   readonly #running = new Map<string, Running>();
   readonly #idle: Host[] = [];
   readonly #events: RunnerEvents;
-  readonly #idleMax: number;
+  /** Processes alive at most: one per slot, and one ready for the next task. */
+  readonly #maxProcesses: number;
+  readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
   constructor(events: RunnerEvents, options: RunnerOptions) {
     this.#events = events;
-    this.#idleMax = options.idleProcesses;
+    this.#maxProcesses = options.slots + 1;
+    this.#sweeper = setInterval(() => this.#retireIdle(), IDLE_RETIRE_MS / 4);
+    this.#sweeper.unref();
   }
 
-  /** Starts idle processes up to the configured number, so the first tasks need not wait for one. */
+  /** Starts a couple of processes, so the first tasks need not wait for one. */
   warmUp(): void {
-    while (!this.#closed && this.#idle.length < this.#idleMax) this.#idle.push(this.#fork());
+    while (!this.#closed && this.#idle.length < Math.min(KEEP_IDLE, this.#maxProcesses)) this.#idle.push(this.#fork());
   }
 
   start(o: StartOptions): void {
@@ -112,7 +120,7 @@ export class TaskRunner {
     // Keep one process ready for the next task; a finishing task usually hands its own back.
     if (this.#idle.length === 0) {
       setImmediate(() => {
-        if (!this.#closed && this.#idle.length === 0) this.#idle.push(this.#fork());
+        if (!this.#closed && this.#idle.length === 0 && this.#running.size + 1 <= this.#maxProcesses) this.#idle.push(this.#fork());
       });
     }
   }
@@ -150,6 +158,7 @@ export class TaskRunner {
   /** Stops the idle processes; running ones are the scheduler's to shut down. */
   close(): void {
     this.#closed = true;
+    clearInterval(this.#sweeper);
     for (const host of this.#idle.splice(0)) if (host.child.connected) host.child.disconnect();
   }
 
@@ -160,7 +169,7 @@ export class TaskRunner {
   #fork(): Host {
     // stdout/stderr carry only what the task's own log does not (a native library's complaint).
     const child = fork(ENTRY, [TITLE_ROOM], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], serialization: 'advanced' });
-    const host: Host = { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())), tasksRun: 0, current: null };
+    const host: Host = { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())), tasksRun: 0, current: null, idleSince: Date.now() };
     const stray = (chunk: Buffer): void => {
       const entry = host.current;
       if (entry) fs.appendFile(entry.logFile, chunk, () => {});
@@ -218,26 +227,39 @@ export class TaskRunner {
         break;
       case 'done':
       case 'failed':
-        entry.outcome ??= m.kind === 'done' ? { kind: 'done', publish: m.publish } : m;
-        this.#settle(host, entry, m.kind === 'done' && m.rssBytes < MAX_REUSE_RSS);
+        entry.outcome ??= m.kind === 'done' ? { kind: 'done', publish: m.publish } : { kind: 'failed', error: m.error };
+        this.#settle(host, entry, m.rssBytes < MAX_REUSE_RSS);
         break;
     }
   }
 
   /**
-   * The task has answered. A process whose task succeeded, and that is not too old or too big,
-   * goes back to the idle ones; any other ends, and the task is finished when it is gone.
+   * The task has answered. A process whose task ended by itself (done, or failed by throwing), and
+   * that is not too old or too big, goes back to the idle ones; one that was shut down ends, and
+   * the task is finished when the process is gone.
    */
   #settle(host: Host, entry: Running, clean: boolean): void {
     const reuse = clean && !entry.retire && entry.killReason === undefined && !this.#closed
-      && host.tasksRun < MAX_TASKS_PER_PROCESS && this.#idle.length < this.#idleMax;
+      && host.tasksRun < MAX_TASKS_PER_PROCESS && this.#running.size + this.#idle.length <= this.#maxProcesses;
     if (!reuse) {
       if (host.child.connected) host.child.disconnect();
       return;
     }
     host.current = null;
+    host.idleSince = Date.now();
     this.#running.delete(entry.taskId);
     this.#idle.push(host);
     this.#events.finished(entry.taskId, entry.outcome as TaskOutcome);
+  }
+
+  /** Ends processes that have waited long for a task, down to the two kept ready. */
+  #retireIdle(): void {
+    const now = Date.now();
+    for (const host of [...this.#idle]) {
+      if (this.#idle.length <= KEEP_IDLE) break;
+      if (now - host.idleSince < IDLE_RETIRE_MS) continue;
+      this.#idle.splice(this.#idle.indexOf(host), 1);
+      if (host.child.connected) host.child.disconnect();
+    }
   }
 }

@@ -132,7 +132,7 @@ function begin(start: StartMessage): void {
       const message = e instanceof Error ? e.message : String(e);
       s.log('ERROR', `Task[${start.taskId}] failed: ${message}`);
       if (e instanceof Error && e.stack) s.write(`${e.stack}\n`);
-      s.send({ kind: 'failed', error: message });
+      s.send({ kind: 'failed', error: message, rssBytes: process.memoryUsage.rss() });
       end(s);
     },
   );
@@ -186,3 +186,14 @@ process.on('message', (m: ParentMessage) => {
 
 // If the scheduler dies, a task must not run on unsupervised: its output could never be published.
 process.on('disconnect', () => process.exit(1));
+
+// A promise nobody waits for cannot change a task's outcome; one left behind by an earlier task
+// (a download raced by a failure) must not end the process running the next. It is logged.
+process.on('unhandledRejection', (e) => {
+  session?.log('WARN', `Unhandled rejection, ignored: ${e instanceof Error ? e.message : String(e)}`);
+});
+
+// An idle process loads what tasks need while it waits, so a task does not pay for it.
+setImmediate(() => {
+  void Promise.all([import('../ingest/run.js'), import('../msq/worker.js'), import('../msq/controller.js')]).catch(() => undefined);
+});
