@@ -8,8 +8,7 @@ import { inlineSpec, noop } from '../helpers/specs.js';
  * slot or lock is left held.
  */
 const TOTAL = 1000;
-const kinds = ['noop', 'ingest', 'bad', 'cancelQueued', 'cancelRunning'] as const;
-type Kind = (typeof kinds)[number];
+type Kind = 'noop' | 'ingest' | 'bad' | 'cancelQueued' | 'cancelRunning';
 /** Of every 20 tasks: 14 noops, 3 ingestions, 1 failing, 1 cancelled before it runs, 1 while it runs. */
 const kindOf = (i: number): Kind => (['noop', 'noop', 'ingest', 'noop', 'noop', 'bad', 'noop', 'noop', 'ingest', 'noop',
   'cancelQueued', 'noop', 'noop', 'ingest', 'noop', 'noop', 'cancelRunning', 'noop', 'noop', 'noop'] as const)[i % 20];
