@@ -22,11 +22,13 @@ export type FaultPoint =
   /** The publish transaction committed; the scheduler has not yet released locks or written the report. */
   | 'publish.after-commit'
   /** An MSQ worker received its stage-1 (segment generation) work order and has not started it. */
-  | 'worker.stage1';
+  | 'worker.stage1'
+  /** The scheduler submitted a controller's workers and has not yet told the controller their ids. */
+  | 'scheduler.workers-submitted';
 
 type Action = { readonly kind: 'crash' } | { readonly kind: 'hold' } | { readonly kind: 'delay'; readonly ms: number };
 
-const POINTS: readonly FaultPoint[] = ['publish.after-move', 'publish.before-commit', 'publish.after-commit', 'worker.stage1'];
+const POINTS: readonly FaultPoint[] = ['publish.after-move', 'publish.before-commit', 'publish.after-commit', 'worker.stage1', 'scheduler.workers-submitted'];
 
 /** Parses `GROVE_FAULTS`; throws on anything it does not know, so a typo never silently tests nothing. */
 export function parseFaults(raw: string | undefined): ReadonlyMap<FaultPoint, Action> {

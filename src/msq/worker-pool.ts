@@ -27,6 +27,8 @@ export class WorkerPool {
   readonly #report: MsqReport;
   readonly #changed: () => void;
   #ids: readonly string[] = [];
+  /** Messages that came before the workers' ids were known; null once they are. */
+  #early: Array<[string, WorkerToController | WorkerExited]> | null = [];
   readonly #ready = new Set<string>();
   readonly #pending = new Map<string, Pending>();
   #failure: Error | null = null;
@@ -64,6 +66,9 @@ export class WorkerPool {
       throw new FaultError(taskStartTimeout(count, 0, `Unable to launch ${count} worker task(s): ${(e as Error).message}`));
     }
     for (const id of this.#ids) this.#report.workerSubmitted(id);
+    const early = this.#early ?? [];
+    this.#early = null;
+    for (const [from, m] of early) this.#receive(from, m);
     this.#changed();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -124,6 +129,12 @@ export class WorkerPool {
   }
 
   #receive(from: string, m: WorkerToController | WorkerExited): void {
+    // A worker can start and say so before the answer naming it reaches this process: the
+    // scheduler launches it while it is still submitting the others. Its words wait for the names.
+    if (this.#early !== null) {
+      this.#early.push([from, m]);
+      return;
+    }
     const n = this.#ids.indexOf(from);
     if (n < 0) return;
     switch (m.type) {

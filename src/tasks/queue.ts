@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { GroveConfig } from '../config/config.js';
 import { intervalToString, overlaps, type Interval, type LockType } from '../core/types.js';
+import { faultPoint } from '../core/fault-points.js';
 import { GroveError } from '../errors/catalogue.js';
 import type { Db } from '../store/db.js';
 import { listUsedSegments } from '../store/segments.js';
@@ -434,6 +435,7 @@ export class TaskQueue {
       await this.submit(worker);
       ids.push(worker.id);
     }
+    await faultPoint('scheduler.workers-submitted');
     return ids;
   }
 

@@ -57,4 +57,19 @@ describe.each(BACKENDS)('MSQ jobs and task slots on %s', (backend) => {
       expect((await env.s.json('/druid/indexer/v1/tasks')).filter((t: any) => t.statusCode === 'RUNNING')).toEqual([]);
     });
   });
+
+  describe('workers that start before their controller knows their ids', () => {
+    // The answer naming the workers reaches the controller late; they are running by then.
+    const env = serverWithInput({ backend, capacity: 3, env: { GROVE_FAULTS: 'scheduler.workers-submitted=delay:500' } });
+
+    it('still count as started: the job runs to the end', async () => {
+      const uris = [env.input.serve('early-a.json', wikiRows(4)), env.input.serve('early-b.json', wikiRows(6))];
+      const r = await env.s.post('/druid/v2/sql/task', { query: seedInsert('early_ready', uris), context: { maxNumTasks: 3 } });
+      const { taskId } = (await r.json()) as { taskId: string };
+      expect((await env.s.waitForCompletion(taskId, 30_000)).statusCode).toBe('SUCCESS');
+      expect(await env.s.sql('SELECT COUNT(*) AS c FROM early_ready')).toEqual([{ c: 10 }]);
+      const workers = (await env.s.json(`/druid/indexer/v1/task/${taskId}/reports`)).multiStageQuery.payload.status.workers;
+      expect(Object.values(workers).map((w: any) => w[0].state)).toEqual(['SUCCESS', 'SUCCESS']);
+    });
+  });
 });
