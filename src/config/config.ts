@@ -23,6 +23,18 @@ export interface GroveConfig {
   readonly recentlyFinishedMs: number;
   /** How long a SELECT statement's result pages are kept on disk after it finishes. */
   readonly resultsRetentionMs: number;
+  /** Largest request body taken (GROVE_BODY_LIMIT_BYTES; default 256 MiB: inline ingestion specs can be big). */
+  readonly bodyLimitBytes: number;
+  /** How long a running task waits for a lock before it fails (Druid's taskLockTimeout, 5 min). */
+  readonly lockTimeoutMs: number;
+  /** How long a shut-down task gets to stop by itself before its process is killed (invariant 6: < 1 s). */
+  readonly shutdownGraceMs: number;
+  /** How long `stop` (partial results) waits for the statement to end over what it read. */
+  readonly stopWaitMs: number;
+  /** How often the scheduler looks again without being woken (lock timeouts, missed events). */
+  readonly schedulerTickMs: number;
+  /** Tasks a task process runs before it is replaced. */
+  readonly tasksPerProcess: number;
 }
 
 export interface ConfigInput {
@@ -74,6 +86,8 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (period === null || !isFixedPeriod(period) || periodMillis(period) <= 0) {
     throw new ConfigError(`results retention (--results-retention / GROVE_RESULTS_RETENTION) must be an ISO-8601 period of fixed length such as PT6H or P2D, got "${retention}"`);
   }
+  const ms = (name: string, envName: string, fallback: number, min: number, max: number): number =>
+    positiveInt(`${name} (${envName})`, pick(undefined, envName) ?? String(fallback), min, max);
   return Object.freeze({
     host,
     port,
@@ -85,5 +99,11 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     logLevel,
     recentlyFinishedMs: 24 * 3600 * 1000,
     resultsRetentionMs: periodMillis(period),
+    bodyLimitBytes: ms('request body limit', 'GROVE_BODY_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 2 ** 31),
+    lockTimeoutMs: ms('lock timeout in ms', 'GROVE_LOCK_TIMEOUT_MS', 300_000, 1, 86_400_000),
+    shutdownGraceMs: ms('shutdown grace in ms', 'GROVE_SHUTDOWN_GRACE_MS', 600, 0, 60_000),
+    stopWaitMs: ms('stop wait in ms', 'GROVE_STOP_WAIT_MS', 10_000, 1, 600_000),
+    schedulerTickMs: ms('scheduler tick in ms', 'GROVE_SCHEDULER_TICK_MS', 1000, 10, 60_000),
+    tasksPerProcess: ms('tasks per task process', 'GROVE_TASKS_PER_PROCESS', 200, 1, 1_000_000),
   });
 }

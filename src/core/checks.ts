@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from './errors.js';
 
 /** Checks of user-given values that every face and task kind applies the same way. */
 
@@ -20,4 +20,21 @@ export function taskPriority(raw: unknown, fallback: number): number {
     throw invalidInput(`context.priority must be a whole number between -2147483648 and 2147483647, got ${JSON.stringify(raw)}`);
   }
   return raw;
+}
+
+/**
+ * Task ids become directory names, so they must not be able to climb out of the data directory:
+ * no '/', and no leading '.' (Druid's IdUtils refuses the same). ':' from ISO times is fine on POSIX.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
+export const TASK_ID_PATTERN = /^(?!\.)[^/\u0000]{1,255}$/u;
+export const isSafeTaskId = (id: string): boolean => TASK_ID_PATTERN.test(id) && id.trim() === id && id !== '';
+
+/** A task id given in a request: absent, or safe (see isSafeTaskId). */
+export function checkTaskId(id: unknown): string | undefined {
+  if (id === undefined || id === null) return undefined;
+  if (typeof id !== 'string' || !isSafeTaskId(id)) {
+    throw invalidInput(`Invalid value for field [id]: task id must be 1-255 characters without '/', must not start with '.' and must not have leading or trailing spaces`);
+  }
+  return id;
 }

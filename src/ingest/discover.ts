@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
-import { GroveError } from '../errors/catalogue.js';
-import type { DuckSession } from './duck.js';
-import type { InputFile } from './input.js';
+import { GroveError } from '../core/errors.js';
+import type { DuckSession } from '../engine/duck.js';
+import type { InputFile } from '../engine/input.js';
 import { kindOfDuckType, type DiscoveredField } from './plan.js';
 import type { InputFormat } from './spec-types.js';
-import { quotePath } from './sql-text.js';
-import { splitDelimited } from './delimited.js';
+import { quotePath } from '../engine/sql-text.js';
+import { splitDelimited } from '../engine/delimited.js';
 
 /** Finding the input's fields: DuckDB's JSON type detection, or CSV/TSV headers. */
 

@@ -1,4 +1,4 @@
-import type { InputFile } from './input.js';
+import type { InputFile } from '../engine/input.js';
 import type { ParseExceptionReport } from './report.js';
 
 /**

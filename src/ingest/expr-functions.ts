@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import { makePeriodGranularity } from '../time/granularity.js';
 import { parsePeriod, periodMillis, periodMonths } from '../time/period.js';
 import { floorMillisSql } from '../time/sql.js';
@@ -6,7 +6,7 @@ import { normalizeZone } from '../time/zone.js';
 import type { Expr } from './expr-parse.js';
 import { asBool, asDouble, asLong, asString, convert, parseLongSql, typed, unify, type Typed } from './expr-types.js';
 import { jodaToStrftime } from '../time/joda.js';
-import { quoteString } from './sql-text.js';
+import { quoteString } from '../engine/sql-text.js';
 
 /** The Druid expression functions Grove translates, with Druid's argument conventions. */
 

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 
 /**
  * Tokenizer and parser for Druid's native expression language (transformSpec transforms and the

@@ -1,8 +1,8 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import type { Expr } from './expr-parse.js';
 import { asBool, asDouble, asLong, asString, asValue, typed, type SqlType, type Typed } from './expr-types.js';
 import { FUNCTIONS, type FnContext } from './expr-functions.js';
-import { quoteString, sqlDouble } from './sql-text.js';
+import { quoteString, sqlDouble } from '../engine/sql-text.js';
 
 /**
  * Druid expression AST → DuckDB SQL. Identifiers resolve through a scope the caller supplies

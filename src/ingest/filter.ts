@@ -1,11 +1,11 @@
 import type { Interval } from '../core/types.js';
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import { parseInterval } from '../time/interval.js';
 import { identifiersOf, parseExpression, type Expr } from './expr-parse.js';
 import { checkExpression, exprConditionSql, type Scope } from './expr-sql.js';
 import { asDouble, asLong, asString, type Typed } from './expr-types.js';
 import { asObject, optArray, optBool, optString, reqString, show, unknownType, type Json } from './spec-read.js';
-import { quoteString, sqlDouble } from './sql-text.js';
+import { quoteString, sqlDouble } from '../engine/sql-text.js';
 
 /**
  * Druid native filters (transformSpec.filter) → DuckDB boolean SQL. Parsed and checked when the

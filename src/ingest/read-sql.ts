@@ -3,10 +3,10 @@ import { exprValueSql, type Scope } from './expr-sql.js';
 import { asDouble, asLong, asString, convert, parseLongSql, typed, type SqlType, type Typed } from './expr-types.js';
 import { filterColumns, filterToSql } from './filter.js';
 import { identifiersOf } from './expr-parse.js';
-import type { InputFile } from './input.js';
+import type { InputFile } from '../engine/input.js';
 import type { FieldKind, InputField, OutputColumn, RowPlan } from './plan.js';
 import type { IndexTask, TimestampSpec } from './spec-types.js';
-import { quoteIdent, quotePath, quoteString } from './sql-text.js';
+import { quoteIdent, quotePath, quoteString } from '../engine/sql-text.js';
 
 /**
  * The SQL that turns one input file into a batch table: one row per input record with

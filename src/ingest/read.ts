@@ -1,13 +1,13 @@
-import type { DuckSession } from './duck.js';
+import type { DuckSession } from '../engine/duck.js';
 import { parseExceptionOf, type BadRow } from './events.js';
-import type { InputFile } from './input.js';
+import type { InputFile } from '../engine/input.js';
 import { scanJsonLines } from './json-scan.js';
 import type { RowPlan } from './plan.js';
 import { batchSql, doubleCastText, jsonRecordsUnsupported, MAX_LINE } from './read-sql.js';
 import type { ParseExceptionReport, RowStats } from './report.js';
 import type { IndexTask } from './spec-types.js';
-import { quoteIdent } from './sql-text.js';
-import { GroveError } from '../errors/catalogue.js';
+import { quoteIdent } from '../engine/sql-text.js';
+import { GroveError } from '../core/errors.js';
 import { floorTimestampSql } from '../time/sql.js';
 
 /**

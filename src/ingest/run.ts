@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Interval, PublishRequest } from '../core/types.js';
-import { GroveError } from '../errors/catalogue.js';
-import type { TaskContext } from '../tasks/task-context.js';
+import { GroveError } from '../core/errors.js';
+import type { TaskContext } from '../core/task-context.js';
 import { delimitedColumns, discoverDelimitedFields, discoverJsonFields } from './discover.js';
-import { abortError, openDuckSession, type DuckSession } from './duck.js';
-import { listInputs, type InputFile } from './input.js';
+import { abortError, openDuckSession, type DuckSession } from '../engine/duck.js';
+import { listInputs, type InputFile } from '../engine/input.js';
 import { planRows } from './plan.js';
 import { createRowsTable, readFile, ROWS_TABLE, type ReadOptions } from './read.js';
 import { buildIngestionReport, buildLiveReport, MovingAverages, zeroRowStats, type IngestionState, type ParseExceptionReport, type RowStats } from './report.js';

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ColumnInfo, Interval, SegmentToPublish } from '../core/types.js';
-import { intervalKey } from '../tasks/task-context.js';
+import { intervalKey } from '../core/task-context.js';
 import { bucketInterval } from '../time/granularity.js';
 import { floorTimestampSql } from '../time/sql.js';
-import type { DuckSession } from './duck.js';
+import type { DuckSession } from '../engine/duck.js';
 import type { OutputMetric, RowPlan } from './plan.js';
 import type { IndexTask } from './spec-types.js';
-import { quoteIdent, quotePath } from './sql-text.js';
+import { quoteIdent, quotePath } from '../engine/sql-text.js';
 
 /**
  * Rollup and segment files: rows are grouped (when rollup is on), bucketed into segment-granularity

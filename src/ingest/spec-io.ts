@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import {
   asObject,
   isObject,

@@ -1,5 +1,5 @@
 import { unprintableProblem } from '../core/checks.js';
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 
 /**
  * Typed reads of JSON spec fields. Every error names the full path of the field (e.g.

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import { parseGranularity } from '../time/granularity.js';
 import { condenseIntervals, parseInstant, parseInterval } from '../time/interval.js';
 import { parseExpression } from './expr-parse.js';

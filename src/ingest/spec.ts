@@ -2,7 +2,7 @@ import { taskPriority } from '../core/checks.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Interval, LockType } from '../core/types.js';
-import { GroveError, invalidInput } from '../errors/catalogue.js';
+import { GroveError, invalidInput } from '../core/errors.js';
 import { bucketsOverlapping } from '../time/granularity.js';
 import { parseDataSchema } from './spec-schema.js';
 import { parseIoConfig, parseTuningConfig } from './spec-io.js';
@@ -71,7 +71,7 @@ export function validateInputAccess(task: IndexTask, allowedInputDirs: readonly 
     const check = (p: string, field: string): void => {
       const real = realish(p);
       if (!allowed.some((d) => isInside(d, real))) {
-        throw new GroveError('forbiddenPath', `${field} [${p}] is outside the directories Grove may read input from`, { context: { field } });
+        throw new GroveError('forbidden', `${field} [${p}] is outside the directories Grove may read input from`, { context: { field } });
       }
     };
     if (src.baseDir) check(src.baseDir, 'spec.ioConfig.inputSource.baseDir');

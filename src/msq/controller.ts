@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Interval, PublishRequest, SegmentToPublish } from '../core/types.js';
-import type { TaskContext } from '../tasks/task-context.js';
+import type { TaskContext } from '../core/task-context.js';
 import { ETERNITY, bucketInterval, parseGranularity } from '../time/granularity.js';
 import { collectResults, expandInputs, type SplitRef } from './exec/index.js';
-import { writeManifest } from '../statements/manifest.js';
+import { writeManifest } from '../results/manifest.js';
 import { coverageOf } from './coverage.js';
 import { faultOf, FaultError, faultMessage } from './faults.js';
 import { MsqReport } from './report.js';

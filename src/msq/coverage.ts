@@ -1,6 +1,6 @@
 import { intervalToString, type Interval } from '../core/types.js';
 import { normalize } from '../segments/intervals.js';
-import type { Coverage } from '../statements/manifest.js';
+import type { Coverage } from '../results/manifest.js';
 import { isDataSourceInput, type MsqPlan, type SplitRef } from './types.js';
 
 /**

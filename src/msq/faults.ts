@@ -1,4 +1,4 @@
-import { GroveError } from '../errors/catalogue.js';
+import { GroveError } from '../core/errors.js';
 import type { MsqFault } from './types.js';
 
 /** A failure that already carries its MSQ fault (reference §3.1). */

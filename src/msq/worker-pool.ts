@@ -1,4 +1,4 @@
-import type { TaskContext, WorkerExited } from '../tasks/task-context.js';
+import type { TaskContext, WorkerExited } from '../core/task-context.js';
 import { CANCELED, FaultError } from './faults.js';
 import type { MsqReport } from './report.js';
 import type { ControllerToWorker, StageResult, WorkOrder, WorkerToController } from './types.js';

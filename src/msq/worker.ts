@@ -1,5 +1,5 @@
 import { faultPoint } from '../core/fault-points.js';
-import type { TaskContext } from '../tasks/task-context.js';
+import type { TaskContext } from '../core/task-context.js';
 import { runStage0, runStage1, type WorkerIO } from './exec/index.js';
 import { faultOf } from './faults.js';
 import type { ControllerToWorker, WorkerToController } from './types.js';

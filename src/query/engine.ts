@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DRUID_MACROS } from './druid-macros.js';
+import { DRUID_MACROS } from '../engine/druid-macros.js';
 
 export interface QueryEngineOptions {
   /**

@@ -1,16 +1,4 @@
-/** Druid SQL over DuckDB: the public surface of src/query. */
+/** The query engine: plans of any language run on DuckDB over the visible segments. */
 export { createQueryEngine, type QueryEngineOptions } from './engine.js';
-export { runSql, cancelSql } from './run.js';
-export { formatSqlResponse, resultFormatOf, type FormattedResponse } from './format.js';
-export { sqlRoutes, toSqlRequest } from './routes.js';
-export type {
-  DataSourcePlan,
-  QueryDeps,
-  QueryPlan,
-  ResultColumn,
-  ResultFormat,
-  SqlParameter,
-  SqlRequest,
-  SqlResult,
-} from './types.js';
-export { RESULT_FORMATS } from './types.js';
+export { cancelQuery, executeQuery, missingDataSource } from './execute.js';
+export type { DataSourcePlan, ExecutedPlan, QueryDeps, QueryPlan, QueryResult, ResultColumn } from './types.js';

@@ -1,29 +1,34 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DruidColumnType, Interval, SegmentRecord } from '../core/types.js';
-import type { TaskStatusPlus } from '../tasks/status.js';
+import type { TaskView } from '../tasks/view.js';
+import type { SystemTable } from './system/catalog.js';
 import type { ServerInfo } from './system/rows.js';
 
-/** Result formats of POST /druid/v2/sql (reference §5.1). */
-export const RESULT_FORMATS = ['object', 'array', 'objectLines', 'arrayLines', 'csv'] as const;
-export type ResultFormat = (typeof RESULT_FORMATS)[number];
-
-/** A Druid SQL query parameter, bound to a `?` placeholder in order. */
-export interface SqlParameter {
-  readonly type: string;
-  readonly value: unknown;
+/**
+ * A synchronous query as any language front end compiles it (Druid SQL today), and as the engine
+ * runs it: plain data, so a front end never touches the engine.
+ */
+export interface QueryPlan {
+  readonly queryId: string;
+  /**
+   * DuckDB SQL over one view per datasource (named as the datasource) and the system tables it
+   * reads (named by `tempTableName`), with Druid's functions available as macros.
+   */
+  readonly sql: string;
+  /** The datasources it reads, each with the time ranges its conditions allow (null: all of time). */
+  readonly dataSources: ReadonlyArray<{ readonly name: string; readonly filter: readonly Interval[] | null }>;
+  readonly systemTables: readonly SystemTable[];
+  /** IANA zone of the session; results keep instants, formatting is the face's. */
+  readonly timeZone: string;
+  /** Milliseconds the query may run; undefined for no limit. */
+  readonly timeoutMs: number | undefined;
+  /** Answer the engine's plan instead of running the query. */
+  readonly explain: boolean;
+  /** Arrays as JSON text (Druid's sqlStringifyArrays) or as arrays. */
+  readonly stringifyArrays: boolean;
 }
 
-/** Body of POST /druid/v2/sql. */
-export interface SqlRequest {
-  readonly query: string;
-  readonly resultFormat?: ResultFormat;
-  readonly header?: boolean;
-  readonly typesHeader?: boolean;
-  readonly sqlTypesHeader?: boolean;
-  readonly context?: Readonly<Record<string, unknown>>;
-  readonly parameters?: readonly SqlParameter[];
-}
-
+/** What executing a plan needs from the rest of Grove. */
 export interface QueryDeps {
   /** Used segments (overshadowed ones included; the timeline drops them) of these datasources. */
   listUsedSegments(dataSources: string[]): Promise<SegmentRecord[]>;
@@ -33,11 +38,8 @@ export interface QueryDeps {
   readonly deepStorageDir: string;
   /** The shared engine from createQueryEngine(). */
   readonly duckdb: DuckDBInstance;
-  /**
-   * Active and recently completed tasks, the list GET /druid/indexer/v1/tasks answers with
-   * (sys.tasks). Optional so engines without a task queue still answer; sys.tasks is then empty.
-   */
-  listTasks?(): Promise<TaskStatusPlus[]>;
+  /** Active and recently completed tasks (sys.tasks); without it sys.tasks is empty. */
+  listTasks?(): Promise<TaskView[]>;
   /** This process as sys.servers lists it; without it sys.servers is empty. */
   readonly server?: ServerInfo;
 }
@@ -62,16 +64,16 @@ export interface DataSourcePlan {
   readonly partial: number;
 }
 
-export interface QueryPlan {
+/** What the engine did with a plan: the views it built and the statement it ran. */
+export interface ExecutedPlan {
   readonly dataSources: DataSourcePlan[];
-  /** The statement DuckDB ran, after rewriting Druid functions. */
   readonly duckdbSql: string;
 }
 
-export interface SqlResult {
+export interface QueryResult {
   readonly queryId: string;
   readonly columns: ResultColumn[];
   /** JSON-ready values; integers beyond 2^53 stay bigint so they serialise exactly. */
   readonly rows: unknown[][];
-  readonly plan: QueryPlan;
+  readonly plan: ExecutedPlan;
 }

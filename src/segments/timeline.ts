@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Interval, SegmentRecord } from '../core/types.js';
-import { GroveError } from '../errors/catalogue.js';
+import { GroveError } from '../core/errors.js';
 import { insertInto, subtract } from './intervals.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Interval } from '../core/types.js';
 import type { ColumnInfo, SegmentRecord } from '../core/types.js';
 import type { Db } from './db.js';
 import type { SegmentsTable } from './schema.js';
@@ -40,4 +41,12 @@ export async function listUsedSegments(db: Db, dataSources?: readonly string[]):
 export async function listDataSources(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('segments').select('datasource').where('used', '=', 1).distinct().orderBy('datasource').execute();
   return rows.map((r) => r.datasource);
+}
+
+/** Deletes a datasource's pending segments created before `beforeMs` (overlapping `interval`, when given). */
+export async function deletePendingSegments(db: Db, dataSource: string, beforeMs: number, interval?: Interval): Promise<number> {
+  let q = db.deleteFrom('pending_segments').where('datasource', '=', dataSource).where('created_ms', '<', beforeMs);
+  if (interval) q = q.where('start_ms', '<', interval.end).where('end_ms', '>', interval.start);
+  const res = await q.executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

@@ -1,8 +1,6 @@
 import { intervalToString } from '../core/types.js';
 import type { LockRequest } from './lockbox.js';
 
-/** Druid's taskLockTimeout default. */
-export const LOCK_TIMEOUT_MS = 300_000;
 
 interface LockWaiter {
   readonly req: LockRequest;
@@ -19,6 +17,12 @@ interface LockWaiter {
  */
 export class LockWaiters {
   readonly #waiting = new Map<string, LockWaiter>();
+  readonly #timeoutMs: number;
+
+  /** `timeoutMs`: how long a task may wait (Druid's taskLockTimeout). */
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
 
   wait(req: LockRequest): Promise<ReadonlyMap<string, string>> {
     return new Promise((resolve, reject) => this.#waiting.set(req.taskId, { req, since: Date.now(), told: false, resolve, reject }));
@@ -47,8 +51,8 @@ export class LockWaiters {
         } else if (!w.told) {
           w.told = true;
           blocked(w.req);
-        } else if (Date.now() - w.since > LOCK_TIMEOUT_MS) {
-          this.fail(taskId, `Timed out after ${LOCK_TIMEOUT_MS} ms waiting for locks on ${w.req.intervals.map(intervalToString).join(', ')}`);
+        } else if (Date.now() - w.since > this.#timeoutMs) {
+          this.fail(taskId, `Timed out after ${this.#timeoutMs} ms waiting for locks on ${w.req.intervals.map(intervalToString).join(', ')}`);
         }
       } catch (e) {
         this.#waiting.delete(taskId);

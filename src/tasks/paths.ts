@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isSafeTaskId } from '../core/checks.js';
 
 /** The data directory layout (DESIGN.md "Data layout"). */
 export interface DataPaths {
@@ -11,14 +12,6 @@ export interface DataPaths {
   /** Result pages of a SELECT job (statements API), kept for the results retention. */
   resultsDir(taskId: string): string;
 }
-
-/**
- * Task ids become directory names, so they must not be able to climb out of the data directory:
- * no '/', and no leading '.' (Druid's IdUtils refuses the same). ':' from ISO times is fine on POSIX.
- */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
-export const TASK_ID_PATTERN = /^(?!\.)[^/\u0000]{1,255}$/u;
-export const isSafeTaskId = (id: string): boolean => TASK_ID_PATTERN.test(id) && id.trim() === id && id !== '';
 
 function checked(id: string): string {
   if (!isSafeTaskId(id)) throw new Error(`internal: unsafe task id [${id}] reached the file layout`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { faultPoint } from '../core/fault-points.js';
 import { contains, segmentId, type Interval, type PublishRequest } from '../core/types.js';
-import { GroveError } from '../errors/catalogue.js';
+import { GroveError } from '../core/errors.js';
 import type { Db } from '../store/db.js';
 import type { HeldLock } from './lockbox.js';
 

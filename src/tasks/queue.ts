@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { GroveConfig } from '../config/config.js';
-import { intervalToString, overlaps, type Interval, type LockType } from '../core/types.js';
+import { intervalToString, overlaps, type Interval, type LockType, type SegmentRecord } from '../core/types.js';
 import { faultPoint } from '../core/fault-points.js';
-import { GroveError } from '../errors/catalogue.js';
+import { GroveError } from '../core/errors.js';
 import type { Db } from '../store/db.js';
-import { listUsedSegments } from '../store/segments.js';
 import { getTask, insertAudit, insertTask, listActiveTasks, updateTask } from '../store/tasks.js';
-import { describeWorker, type TaskDescription } from './kinds.js';
+import type { TaskDescription } from '../core/task-kind.js';
+import { kindOf } from '../kinds/index.js';
 import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
 import { type DataPaths } from './paths.js';
 import { publishAndSucceed, recordTaskEnd } from './publish.js';
 import { TaskRunner, type TaskOutcome } from './runner.js';
-import { intervalKey, type WorkerExited } from './task-context.js';
+import { intervalKey, type WorkerExited } from '../core/task-context.js';
 import { LockWaiters } from './lock-waiters.js';
 import { TaskFiles } from './task-files.js';
 import { Slots } from './slots.js';
@@ -48,7 +48,7 @@ export class TaskQueue {
   readonly #locks = new Lockbox();
   readonly #runner: TaskRunner;
   readonly #active = new Map<string, ActiveTask>();
-  readonly #lockWaiters = new LockWaiters();
+  readonly #lockWaiters: LockWaiters;
   readonly #files: TaskFiles;
   readonly #slots: Slots;
   #lastCompletedMs: number | null = null;
@@ -61,18 +61,19 @@ export class TaskQueue {
   /** Told when a publish transaction is about to start and once it has ended (segment caches). */
   readonly #publishListeners: Array<() => void> = [];
 
-  constructor(db: Db, config: GroveConfig, paths: DataPaths, log: Logger) {
+  constructor(db: Db, config: GroveConfig, paths: DataPaths, log: Logger, deps: { listSegments(dataSources: readonly string[]): Promise<readonly SegmentRecord[]> }) {
     this.#db = db;
     this.#config = config;
     this.#paths = paths;
     this.#log = log;
     this.#files = new TaskFiles(paths);
     this.#slots = new Slots(config.workerCapacity);
+    this.#lockWaiters = new LockWaiters(config.lockTimeoutMs);
     this.#runner = new TaskRunner({
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
       launchWorkers: (id, count) => this.#launchWorkers(id, count),
       relay: (from, to, message) => this.#relay(from, to, message),
-      listSegments: (dataSources) => listUsedSegments(this.#db, [...dataSources]),
+      listSegments: (dataSources) => deps.listSegments(dataSources),
       report: (id, report) => {
         const t = this.#active.get(id);
         if (t) t.liveReport = report;
@@ -82,7 +83,7 @@ export class TaskQueue {
         this.#finishing.add(p);
         void p.finally(() => this.#finishing.delete(p));
       },
-    }, { slots: config.workerCapacity });
+    }, { slots: config.workerCapacity, shutdownGraceMs: config.shutdownGraceMs, tasksPerProcess: config.tasksPerProcess });
   }
 
   /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
@@ -96,7 +97,7 @@ export class TaskQueue {
       // lost its controller (a controller never survives a restart mid-run), so it could only wait.
       const lost = row.runner_state === 'RUNNING'
         ? 'Task was running when Grove stopped; it was not completed and nothing it wrote was published'
-        : row.type === 'query_worker' ? `Its controller task[${row.group_id}] did not survive a restart of Grove; the worker never ran` : null;
+        : row.group_id !== row.id ? `Its controller task[${row.group_id}] did not survive a restart of Grove; the worker never ran` : null;
       if (lost !== null) {
         fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
         this.#files.appendLog(row.id, 'ERROR', lost);
@@ -124,14 +125,14 @@ export class TaskQueue {
     }
     this.#runner.warmUp();
     // Lock waits time out and orphaned ticks are retried even when no event arrives.
-    this.#timer = setInterval(() => this.#tick(), 1000);
+    this.#timer = setInterval(() => this.#tick(), this.#config.schedulerTickMs);
     this.#timer.unref();
     this.#tick();
   }
 
   async submit(desc: TaskDescription): Promise<void> {
     if (this.#active.has(desc.id) || (await getTask(this.#db, desc.id))) {
-      throw new GroveError('invalidInput', `Task[${desc.id}] already exists`, { status: 400 });
+      throw new GroveError('invalidInput', `Task[${desc.id}] already exists`);
     }
     const now = Date.now();
     // One transaction: on PostgreSQL every commit waits for the disk, and a task is one fact.
@@ -284,11 +285,11 @@ export class TaskQueue {
     }
     // Workers first: their slots were kept for them when their controller was granted them.
     for (const t of this.#ordered('PENDING')) {
-      if (t.desc.type === 'query_worker' && this.#slots.take(t.desc.groupId)) await this.#launch(t);
+      if (t.desc.groupId !== t.desc.id && this.#slots.take(t.desc.groupId)) await this.#launch(t);
     }
     let free = this.#slots.free(this.#runningCount());
     for (const t of this.#ordered('PENDING')) {
-      const needed = this.#slots.needed(t.desc.type);
+      const needed = this.#slots.needed(kindOf(t.desc.type).startSlots ?? 1);
       // No backfill: the task at the head of the queue keeps what is free until it can start, so a
       // stream of small tasks never starves a controller that needs two slots.
       if (free < needed) break;
@@ -423,6 +424,8 @@ export class TaskQueue {
   async #launchWorkers(controllerId: string, count: number): Promise<readonly string[]> {
     const ctl = this.#active.get(controllerId);
     if (!ctl || ctl.ending) throw new Error(`Task[${controllerId}] is not active`);
+    const describeMember = kindOf(ctl.desc.type).describeMember;
+    if (!describeMember) throw new Error(`Task[${controllerId}] of type [${ctl.desc.type}] has no workers`);
     const kept = this.#slots.keptFor(controllerId);
     const granted = Math.min(count, kept + Math.max(0, this.#slots.free(this.#runningCount())));
     if (granted === 0) {
@@ -431,7 +434,7 @@ export class TaskQueue {
     this.#slots.keep(controllerId, granted);
     const ids: string[] = [];
     for (let n = 0; n < granted; n++) {
-      const worker = describeWorker(ctl.desc, n);
+      const worker = describeMember(ctl.desc, n);
       await this.submit(worker);
       ids.push(worker.id);
     }
@@ -531,7 +534,7 @@ export class TaskQueue {
     fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
     this.#active.delete(id);
     if (t.startedMs !== null) this.#lastCompletedMs = Date.now();
-    if (t.desc.type === 'query_worker') {
+    if (t.desc.groupId !== id) {
       this.#relay(id, t.desc.groupId, { type: 'exited', status, errorMsg } satisfies WorkerExited);
     } else {
       // Workers never outlive their controller, whatever ended it.

@@ -36,12 +36,13 @@ export interface StartOptions {
 export interface RunnerOptions {
   /** Task slots: at most this many processes run tasks at once, and one more is kept ready. */
   readonly slots: number;
+  /** A shut-down task gets this long to stop by itself before it is killed (invariant 6: < 1 s). */
+  readonly shutdownGraceMs: number;
+  /** A process runs at most this many tasks, so nothing builds up in it. */
+  readonly tasksPerProcess: number;
 }
 
-/** A shut-down task gets this long to stop by itself before it is killed (invariant 6: < 1 s). */
-const GRACE_MS = 600;
-/** A process runs at most this many tasks, and is not reused past this size, so nothing builds up. */
-const MAX_TASKS_PER_PROCESS = 200;
+/** A process is not reused past this size. */
 const MAX_REUSE_RSS = 1024 ** 3;
 /** Idle processes beyond the first two end after this long without a task. */
 const IDLE_RETIRE_MS = 60_000;
@@ -82,12 +83,14 @@ export class TaskRunner {
   readonly #events: RunnerEvents;
   /** Processes alive at most: one per slot, and one ready for the next task. */
   readonly #maxProcesses: number;
+  readonly #options: RunnerOptions;
   readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
   constructor(events: RunnerEvents, options: RunnerOptions) {
     this.#events = events;
     this.#maxProcesses = options.slots + 1;
+    this.#options = options;
     this.#sweeper = setInterval(() => this.#retireIdle(), IDLE_RETIRE_MS / 4);
     this.#sweeper.unref();
   }
@@ -150,7 +153,7 @@ export class TaskRunner {
     // A task that already reported its outcome keeps it; a shutdown cannot un-finish it.
     if (entry.outcome === undefined) entry.killReason ??= reason;
     if (child.connected) child.send({ kind: 'shutdown' } satisfies ParentMessage);
-    const timer = setTimeout(() => child.kill('SIGKILL'), GRACE_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), this.#options.shutdownGraceMs);
     await exited;
     clearTimeout(timer);
   }
@@ -240,7 +243,7 @@ export class TaskRunner {
    */
   #settle(host: Host, entry: Running, clean: boolean): void {
     const reuse = clean && !entry.retire && entry.killReason === undefined && !this.#closed
-      && host.tasksRun < MAX_TASKS_PER_PROCESS && this.#running.size + this.#idle.length <= this.#maxProcesses;
+      && host.tasksRun < this.#options.tasksPerProcess && this.#running.size + this.#idle.length <= this.#maxProcesses;
     if (!reuse) {
       if (host.child.connected) host.child.disconnect();
       return;

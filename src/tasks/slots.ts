@@ -21,11 +21,11 @@ export class Slots {
   }
 
   /**
-   * Slots a task needs free to start: a controller needs one more for its first worker. With one
-   * slot in all that can never be, so the controller starts alone and fails TaskStartTimeout.
+   * Slots a task of a kind that asks for `wanted` must find free to start. With fewer slots in all
+   * that can never be, so it starts alone (an MSQ controller then fails TaskStartTimeout).
    */
-  needed(type: string): number {
-    return type === 'query_controller' && this.capacity >= 2 ? 2 : 1;
+  needed(wanted: number): number {
+    return Math.max(1, Math.min(wanted, this.capacity));
   }
 
   keptFor(groupId: string): number {

@@ -1,7 +1,9 @@
-import type { TaskRow } from '../store/tasks.js';
-import type { ActiveTask } from './queue.js';
+import type { TaskView } from './view.js';
 
-/** Druid's TaskStatusPlus (reference §4.1). */
+/**
+ * Druid's TaskStatusPlus (reference §4.1), the shape of a task in the Overlord's lists and in
+ * `sys.tasks`. Grove's task model is Druid's, so this is a mapping of fields, not of meanings.
+ */
 export interface TaskStatusPlus {
   id: string;
   groupId: string;
@@ -18,50 +20,27 @@ export interface TaskStatusPlus {
 }
 
 export const EPOCH_ISO = '1970-01-01T00:00:00.000Z';
-const NO_LOCATION = { host: null, port: -1, tlsPort: -1 };
-
-export interface Where {
-  readonly host: string;
-  readonly port: number;
-}
 
 /**
- * Druid shows the queue insertion time only in the running and pending lists; the waiting list,
- * the complete list and `/status` show the epoch (seed samples; reference §4.1).
+ * Druid shows the queue insertion time only in the running and pending lists (`showInsertion`);
+ * the waiting list, the complete list and `/status` show the epoch (seed samples; reference §4.1).
  */
-export function activeStatus(t: ActiveTask, where: Where, showInsertion: boolean): TaskStatusPlus {
+export function taskStatusPlus(t: TaskView, showInsertion = false): TaskStatusPlus {
   const created = new Date(t.createdMs).toISOString();
+  const active = t.status === 'RUNNING';
   return {
-    id: t.desc.id,
-    groupId: t.desc.groupId,
-    type: t.desc.type,
+    id: t.id,
+    groupId: t.groupId,
+    type: t.type,
     createdTime: created,
-    queueInsertionTime: showInsertion && t.runnerState !== 'WAITING' ? created : EPOCH_ISO,
-    statusCode: 'RUNNING',
-    status: 'RUNNING',
+    queueInsertionTime: active && showInsertion && t.runnerState !== 'WAITING' ? created : EPOCH_ISO,
+    statusCode: t.status,
+    status: t.status,
     runnerStatusCode: t.runnerState,
-    duration: -1,
-    location: t.runnerState === 'RUNNING' ? { host: where.host, port: where.port, tlsPort: -1 } : NO_LOCATION,
-    dataSource: t.desc.dataSource,
-    errorMsg: null,
-  };
-}
-
-export function completeStatus(r: TaskRow): TaskStatusPlus {
-  const status = r.status as 'SUCCESS' | 'FAILED';
-  return {
-    id: r.id,
-    groupId: r.group_id,
-    type: r.type,
-    createdTime: new Date(r.created_ms).toISOString(),
-    queueInsertionTime: EPOCH_ISO,
-    statusCode: status,
-    status,
-    runnerStatusCode: 'NONE',
-    duration: r.duration_ms ?? -1,
-    location: r.location_host === null ? NO_LOCATION : { host: r.location_host, port: r.location_port ?? -1, tlsPort: -1 },
-    dataSource: r.datasource,
-    errorMsg: r.error_msg,
+    duration: active ? -1 : t.durationMs ?? -1,
+    location: t.location === null || (active && t.runnerState !== 'RUNNING') ? { host: null, port: -1, tlsPort: -1 } : { host: t.location.host, port: t.location.port, tlsPort: -1 },
+    dataSource: t.dataSource,
+    errorMsg: t.errorMsg,
   };
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DataPaths } from './paths.js';
-import { finalReport } from './reports.js';
+import { kindOf } from '../kinds/index.js';
 
 /** The files a task leaves for users: its log (the scheduler adds lines too) and its final report. */
 export class TaskFiles {
@@ -12,7 +12,7 @@ export class TaskFiles {
 
   /** Writes the completion report made from the last live one (none for tasks without reports). */
   writeReport(taskId: string, type: string, errorMsg: string | null, live: unknown): void {
-    const report = finalReport(taskId, type, errorMsg, live);
+    const report = kindOf(type).finalReport?.(taskId, errorMsg, live) ?? live;
     if (report === undefined) return;
     fs.mkdirSync(this.#paths.taskDir(taskId), { recursive: true });
     fs.writeFileSync(this.#paths.reportFile(taskId), JSON.stringify(report));

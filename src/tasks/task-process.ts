@@ -1,13 +1,13 @@
 /**
  * Entry point of a task process. The scheduler keeps a few of these started (runner.ts), hands one
- * a task at a time, and may hand it another once a task has succeeded; DuckDB work, a crash or a
+ * a task at a time, and may hand it another once a task has ended by itself; DuckDB work, a crash or a
  * hard kill never touches the HTTP server. Each task writes its own log file.
  */
 import fs from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Interval, LockType, PublishRequest, SegmentRecord } from '../core/types.js';
 import type { ChildMessage, ParentMessage, StartMessage } from './protocol.js';
-import type { TaskContext } from './task-context.js';
+import type { TaskContext } from '../core/task-context.js';
+import { kindOf, preloadKinds } from '../kinds/index.js';
 
 process.title = 'grove-task (idle)';
 
@@ -98,24 +98,12 @@ function makeContext(s: Session): TaskContext {
   };
 }
 
-async function runNoop(task: Record<string, unknown>, ctx: TaskContext): Promise<undefined> {
-  const runTime = typeof task.runTime === 'number' ? task.runTime : 2500;
-  ctx.log('INFO', `Running noop task for ${runTime} ms`);
-  await sleep(runTime, undefined, { signal: ctx.signal });
-  ctx.log('INFO', 'Noop task finished');
-  return undefined;
-}
-
 async function run(s: Session): Promise<PublishRequest | undefined> {
-  const ctx = makeContext(s);
   const task = s.start.task as Record<string, unknown>;
   s.log('INFO', `Running task[${s.start.taskId}] of type[${String(task.type)}]`);
-  if (task.type === 'noop') return runNoop(task, ctx);
-  if (task.type === 'query_controller') return (await import('../msq/controller.js')).runController(task, ctx);
-  if (task.type === 'query_worker') return (await import('../msq/worker.js')).runWorker(task, ctx);
-  // Loaded on demand: DuckDB and the ingestion code cost start-up time a noop task need not pay.
-  const [{ parseIndexTask }, { runNativeIndexTask }] = await Promise.all([import('../ingest/spec.js'), import('../ingest/run.js')]);
-  return runNativeIndexTask(parseIndexTask(task), ctx);
+  // The kind's code is loaded on demand: DuckDB costs start-up time a noop task need not pay.
+  const work = await kindOf(String(task.type)).load();
+  return work(task, makeContext(s));
 }
 
 function begin(start: StartMessage): void {
@@ -194,6 +182,4 @@ process.on('unhandledRejection', (e) => {
 });
 
 // An idle process loads what tasks need while it waits, so a task does not pay for it.
-setImmediate(() => {
-  void Promise.all([import('../ingest/run.js'), import('../msq/worker.js'), import('../msq/controller.js')]).catch(() => undefined);
-});
+setImmediate(() => void preloadKinds().catch(() => undefined));

@@ -1,5 +1,5 @@
 import type { Interval } from '../core/types.js';
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import { parseInstant } from './interval.js';
 import { addMonthsUtc, addPeriodUtc, isFixedPeriod, isZeroPeriod, parsePeriod, periodMillis, periodMonths, periodToString, tryParsePeriod, type Period } from './period.js';
 import { fromLocal, normalizeZone, toLocal } from './zone.js';

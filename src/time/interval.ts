@@ -1,5 +1,5 @@
 import type { Interval } from '../core/types.js';
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 import { addPeriodUtc, daysInMonth, tryParsePeriod } from './period.js';
 
 /**

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 
 /**
  * Druid takes Joda-Time patterns (`yyyy-MM-dd HH:mm:ss`) in timestampSpec.format, the

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 
 /**
  * An ISO-8601 period (Joda's `Period`), e.g. `P1D`, `PT15M`, `P1Y2M`, `PT0.5S`.

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/catalogue.js';
+import { invalidInput } from '../core/errors.js';
 
 /**
  * Time-zone offsets through Intl, so period granularities with a `timeZone` bucket on local wall

@@ -1,4 +1,4 @@
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 
 /** The GroveError `f` throws; fails the test when it throws anything else or nothing. */
 export function errorOf(f: () => unknown): GroveError {

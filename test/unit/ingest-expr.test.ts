@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import { parseExpression } from '../../src/ingest/expr-parse.js';
 import { exprValueSql, type Scope } from '../../src/ingest/expr-sql.js';
 import { typed, type SqlType } from '../../src/ingest/expr-types.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenLocal } from '../helpers/local-http.js';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import { runNativeIndexTask } from '../../src/ingest/run.js';
 import { parseIndexTask } from '../../src/ingest/spec.js';
 import { baseSpec, fakeContext, FIXTURES, readParquet } from '../fixtures/ingest/helpers.js';

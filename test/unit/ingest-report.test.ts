@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawMapToPrint } from '../../src/ingest/events.js';
-import { globToRegExp, listMatchingFiles } from '../../src/ingest/glob.js';
+import { globToRegExp, listMatchingFiles } from '../../src/engine/glob.js';
 import { buildIngestionReport, buildLiveReport, MovingAverages, zeroRowStats } from '../../src/ingest/report.js';
 import { tempDir } from '../fixtures/ingest/helpers.js';
 

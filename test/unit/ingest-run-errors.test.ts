@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import { runNativeIndexTask } from '../../src/ingest/run.js';
 import { parseIndexTask } from '../../src/ingest/spec.js';
 import { allRows, baseSpec, fakeContext, FIXTURES, payloadOf, run } from '../fixtures/ingest/helpers.js';

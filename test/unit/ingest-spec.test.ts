@@ -6,6 +6,7 @@ import { defaultTaskId, lockRequirement, parseIndexTask, taskPayload, validateIn
 import { baseSpec, FIXTURES, tempDir } from '../fixtures/ingest/helpers.js';
 import { errorOf } from '../helpers/errors.js';
 import { seedSubmitSpec } from '../helpers/specs.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 
 /** The "Submit a task" sample of the Tasks API docs (seed), verbatim. */
@@ -112,7 +113,7 @@ describe('parseIndexTask', () => {
 
   it.each(bad)('rejects %s', (_name, body, message) => {
     const e = errorOf(() => parseIndexTask(body));
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.code).toBe('invalidInput');
     expect(e.message).toContain(message);
   });
@@ -125,8 +126,8 @@ describe('validateInputAccess', () => {
 
   it('forbids paths outside them with a 403 naming the path', () => {
     const e = errorOf(() => validateInputAccess(parseIndexTask(baseSpec({ spec: { ioConfig: { inputSource: { type: 'local', files: ['/etc/passwd'] } } } })), [FIXTURES]));
-    expect(e.status).toBe(403);
-    expect(e.code).toBe('forbiddenPath');
+    expect(druidStatus(e)).toBe(403);
+    expect(e.code).toBe('forbidden');
     expect(e.message).toBe('spec.ioConfig.inputSource.files[0] [/etc/passwd] is outside the directories Grove may read input from');
   });
 
@@ -134,13 +135,13 @@ describe('validateInputAccess', () => {
     const dir = tempDir();
     fs.symlinkSync('/etc', path.join(dir, 'escape'));
     const task = parseIndexTask(baseSpec({ spec: { ioConfig: { inputSource: { type: 'local', baseDir: path.join(dir, 'escape'), filter: '*' } } } }));
-    expect(errorOf(() => validateInputAccess(task, [dir])).status).toBe(403);
+    expect(druidStatus(errorOf(() => validateInputAccess(task, [dir])))).toBe(403);
   });
 
   it('refuses http protocols that are not allowed', () => {
     const task = parseIndexTask(baseSpec({ spec: { ioConfig: { inputSource: { type: 'http', uris: ['ftp://example.com/a.json'] } } } }));
     const e = errorOf(() => validateInputAccess(task, [os.tmpdir()], ['http:', 'https:']));
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.message).toBe('Only [http, https] protocols are allowed; spec.ioConfig.inputSource.uris[0] [ftp://example.com/a.json] uses [ftp]');
   });
 });

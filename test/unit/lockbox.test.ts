@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Lockbox, type LockRequest } from '../../src/tasks/lockbox.js';
-import { isSafeTaskId } from '../../src/tasks/paths.js';
+import { isSafeTaskId } from '../../src/core/checks.js';
 
 const DAY = 86_400_000;
 const day = (n: number) => ({ start: n * DAY, end: (n + 1) * DAY });

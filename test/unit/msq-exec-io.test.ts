@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenLocal } from '../helpers/local-http.js';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import { expandInputs, MsqFaultError, runStage0, runStage1 } from '../../src/msq/exec/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
 import { jsonInput, lastCounters, MSQ_FIXTURES, SETTINGS, tempDir, testIO, wikiPlan, type TestIO } from '../fixtures/msq/helpers.js';

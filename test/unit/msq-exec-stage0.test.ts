@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import { expandInputs, MsqFaultError, runStage0 } from '../../src/msq/exec/index.js';
 import type { MsqPlan, MsqSettings } from '../../src/msq/types.js';
 import { ETERNITY } from '../../src/time/granularity.js';
@@ -121,7 +121,7 @@ describe('stage 0: reading input', () => {
     const io = testIO({ allowedInputDirs: [tempDir()] });
     const err = await expandInputs([jsonInput({ type: 'local', baseDir: MSQ_FIXTURES, filter: '*.json' })], io).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GroveError);
-    expect((err as GroveError).code).toBe('forbiddenPath');
+    expect((err as GroveError).code).toBe('forbidden');
     // The worker checks again: a work order naming a file outside them fails too.
     const plan = wikiPlan([jsonInput({ type: 'local', files: [] })]);
     const order = { stage: 0 as const, plan, splits: [{ inputNumber: 0, uri: fixtureUri('wiki.json') }], shuffleDir: tempDir(), settings: SETTINGS };

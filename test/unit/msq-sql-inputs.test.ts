@@ -1,9 +1,10 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { inputColumns, planMsqStatement } from '../../src/msq/sql/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { inputColumns, planMsqStatement } from '../../src/lang/druid-sql/msq/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
 import { createQueryEngine } from '../../src/query/index.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 /** EXTERN in its two forms and the http/inline/localfiles table functions (reference §1.4). */
 
@@ -20,7 +21,7 @@ async function message(sql: string): Promise<string> {
     await plan(sql);
   } catch (e) {
     expect(e).toBeInstanceOf(GroveError);
-    expect((e as GroveError).status).toBe(400);
+    expect(druidStatus(e as GroveError)).toBe(400);
     return (e as Error).message;
   }
   throw new Error('planned without error');

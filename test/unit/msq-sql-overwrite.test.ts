@@ -1,8 +1,9 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { controllerPayloadFields, planMsqStatement } from '../../src/msq/sql/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { controllerPayloadFields, planMsqStatement } from '../../src/lang/druid-sql/msq/index.js';
 import { createQueryEngine } from '../../src/query/index.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 /** REPLACE ... OVERWRITE WHERE: interval extraction and Druid's errors (DruidSqlParserUtils). */
 
@@ -27,7 +28,7 @@ async function message(where: string, by = 'DAY'): Promise<string> {
     await planMsqStatement(`REPLACE INTO dst OVERWRITE WHERE ${where} ${body} PARTITIONED BY ${by}`, {}, db);
   } catch (e) {
     expect(e).toBeInstanceOf(GroveError);
-    expect((e as GroveError).status).toBe(400);
+    expect(druidStatus(e as GroveError)).toBe(400);
     return (e as Error).message;
   }
   throw new Error('planned without error');

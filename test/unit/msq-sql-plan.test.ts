@@ -1,7 +1,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { planMsqStatement } from '../../src/msq/sql/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { planMsqStatement } from '../../src/lang/druid-sql/msq/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
 import { createQueryEngine } from '../../src/query/index.js';
 

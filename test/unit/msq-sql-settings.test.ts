@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { controllerPayloadFields, MAX_NUM_TASKS_CAP, resolveSettings, UNLIMITED_PARSE_EXCEPTIONS } from '../../src/msq/sql/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { controllerPayloadFields, MAX_NUM_TASKS_CAP, resolveSettings, UNLIMITED_PARSE_EXCEPTIONS } from '../../src/lang/druid-sql/msq/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 /** MSQ context parameters with Druid's defaults (reference §2), and the controller payload fields. */
 
@@ -10,7 +11,7 @@ function rejection(context: Record<string, unknown>): GroveError {
     resolveSettings(context);
   } catch (e) {
     expect(e).toBeInstanceOf(GroveError);
-    expect((e as GroveError).status).toBe(400);
+    expect(druidStatus(e as GroveError)).toBe(400);
     return e as GroveError;
   }
   throw new Error('accepted');

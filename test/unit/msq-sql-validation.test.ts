@@ -1,8 +1,9 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { planMsqStatement } from '../../src/msq/sql/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { planMsqStatement } from '../../src/lang/druid-sql/msq/index.js';
 import { createQueryEngine } from '../../src/query/index.js';
+import { druidStatus, druidException } from '../../src/api/druid/errors.js';
 
 /** Druid's validation messages for INSERT/REPLACE, word for word (reference §1.1–1.2). */
 
@@ -22,8 +23,8 @@ async function failure(sql: string, context: Record<string, unknown> = {}): Prom
   } catch (e) {
     expect(e).toBeInstanceOf(GroveError);
     const err = e as GroveError;
-    expect(err.status).toBe(400);
-    expect(err.druidCode).toBe('invalidInput');
+    expect(druidStatus(err)).toBe(400);
+    expect(druidException(err).errorCode).toBe('invalidInput');
     return err;
   }
   throw new Error(`planned without error: ${sql}`);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueryEngine, sqlRoutes } from '../../src/query/index.js';
+import { druidErrorHandler } from '../../src/api/druid/errors.js';
+import { sqlRoutes } from '../../src/api/druid/sql.js';
+import { cancelQuery, createQueryEngine, executeQuery } from '../../src/query/index.js';
 
 let dir: string;
 let engine: DuckDBInstance;
@@ -14,9 +16,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'grove-sql-routes-'));
   engine = await createQueryEngine({ deepStorageDir: dir });
   app = Fastify();
-  await app.register(
-    sqlRoutes({ listUsedSegments: async () => [], knownDataSources: async () => [], deepStorageDir: dir, duckdb: engine }),
-  );
+  const deps = { listUsedSegments: async () => [], knownDataSources: async () => [], deepStorageDir: dir, duckdb: engine };
+  app.setErrorHandler(druidErrorHandler);
+  await app.register(async (scope) => sqlRoutes(scope, { queries: { run: (plan) => executeQuery(plan, deps), cancel: cancelQuery } }));
   await app.ready();
 });
 

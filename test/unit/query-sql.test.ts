@@ -5,8 +5,11 @@ import { DuckDBInstance, type DuckDBInstance as Instance } from '@duckdb/node-ap
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnInfo, DruidColumnType, Interval, SegmentRecord } from '../../src/core/types.js';
 import { segmentId } from '../../src/core/types.js';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { cancelSql, createQueryEngine, formatSqlResponse, runSql, type QueryDeps, type SqlRequest } from '../../src/query/index.js';
+import { GroveError } from '../../src/core/errors.js';
+import { createQueryEngine, type QueryDeps } from '../../src/query/index.js';
+import { formatSqlResponse, type SqlRequest } from '../../src/api/druid/format.js';
+import { cancelSql, runSql } from '../helpers/druid-sql.js';
+import { druidStatus, druidException } from '../../src/api/druid/errors.js';
 
 const iv = (a: string, b: string): Interval => ({ start: Date.parse(a), end: Date.parse(b) });
 const V1 = '2024-01-01T00:00:00.000Z';
@@ -257,9 +260,9 @@ describe('result conversion', () => {
 describe('errors', () => {
   it('unknown tables are Object not found, with position', async () => {
     const e = await sqlError('SELECT * FROM nope');
-    expect(e.status).toBe(400);
-    expect(e.druidCode).toBe('invalidInput');
-    expect(e.category).toBe('INVALID_INPUT');
+    expect(druidStatus(e)).toBe(400);
+    expect(druidException(e).errorCode).toBe('invalidInput');
+    expect(druidException(e).category).toBe('INVALID_INPUT');
     expect(e.message).toBe("Object 'nope' not found (line [1], column [15])");
     expect(e.context).toMatchObject({ sourceType: 'sql', line: '1', column: '15', endLine: '1', endColumn: '18' });
     expect((await sqlError('SELECT * FROM sys.nope')).message).toMatch(/^Object 'nope' not found within 'sys'/);
@@ -271,13 +274,13 @@ describe('errors', () => {
       'INSERT operations are not supported by requested SQL engine [native], consider using MSQ.',
     );
     expect((await sqlError('REPLACE INTO wiki OVERWRITE ALL SELECT * FROM other PARTITIONED BY DAY')).message).toMatch(/^REPLACE operations/);
-    expect((await sqlError(`SELECT * FROM read_csv('/etc/passwd')`)).status).toBe(400);
-    expect((await sqlError(`SELECT * FROM '/etc/passwd'`)).status).toBe(400);
+    expect(druidStatus(await sqlError(`SELECT * FROM read_csv('/etc/passwd')`))).toBe(400);
+    expect(druidStatus(await sqlError(`SELECT * FROM '/etc/passwd'`))).toBe(400);
   });
 
   it('parse errors carry line and column', async () => {
     const e = await sqlError('SELECT page\nFROM wiki WHERE');
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.context).toMatchObject({ sourceType: 'sql', line: '2', column: '16' });
     expect(e.message).toMatch(/^Received an unexpected token \[<EOF>\] \(line \[2\], column \[16\]\)/);
     const d = await sqlError('DELETE FROM wiki');
@@ -286,7 +289,7 @@ describe('errors', () => {
 
   it('engine errors are readable 400s', async () => {
     const e = await sqlError('SELECT nocol FROM wiki');
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.message).toBe("Column 'nocol' not found in any table (line [1], column [8])");
     expect(e.message).not.toMatch(/LINE|\^/);
     const f = await sqlError('SELECT NO_SUCH_FN(page) FROM wiki');
@@ -300,8 +303,8 @@ describe('errors', () => {
       'SELECT COUNT(*) FROM UNNEST(generate_series(1, 3000000)) AS a(x) CROSS JOIN UNNEST(generate_series(1, 3000000)) AS b(y)',
       { context: { timeout: 50 } },
     );
-    expect(e.status).toBe(504);
-    expect(e.category).toBe('TIMEOUT');
+    expect(druidStatus(e)).toBe(504);
+    expect(druidException(e).category).toBe('TIMEOUT');
     expect(cancelSql('no-such-query')).toBe(false);
   });
 });

@@ -5,9 +5,11 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interval, SegmentRecord } from '../../src/core/types.js';
 import { segmentId } from '../../src/core/types.js';
-import { GroveError } from '../../src/errors/catalogue.js';
-import { createQueryEngine, runSql, type QueryDeps } from '../../src/query/index.js';
-import type { TaskStatusPlus } from '../../src/tasks/status.js';
+import { GroveError } from '../../src/core/errors.js';
+import { createQueryEngine, type QueryDeps } from '../../src/query/index.js';
+import { runSql } from '../helpers/druid-sql.js';
+import type { TaskView } from '../../src/tasks/view.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 /** System tables end to end through runSql: no segment file is read, so none is written. */
 
@@ -33,11 +35,10 @@ function seg(version: string, numRows: number): SegmentRecord {
 }
 
 const segments = [seg('v1', 3), seg('v2', 5)];
-const tasks: TaskStatusPlus[] = [
+const tasks: TaskView[] = [
   {
-    id: 'idx_1', groupId: 'idx_1', type: 'index_parallel', createdTime: '2024-01-01T00:00:00.000Z', queueInsertionTime: '1970-01-01T00:00:00.000Z',
-    statusCode: 'SUCCESS', status: 'SUCCESS', runnerStatusCode: 'NONE', duration: 1234, location: { host: null, port: -1, tlsPort: -1 },
-    dataSource: 'wiki', errorMsg: null,
+    id: 'idx_1', groupId: 'idx_1', type: 'index_parallel', createdMs: Date.parse('2024-01-01T00:00:00.000Z'), status: 'SUCCESS', runnerState: 'NONE',
+    startedMs: null, durationMs: 1234, errorMsg: null, location: null, dataSource: 'wiki',
   },
 ];
 
@@ -129,7 +130,7 @@ describe('system tables through runSql', () => {
 describe('system table errors', () => {
   it('unknown and wrongly cased names are Calcite errors with position', async () => {
     const e = await sqlError('SELECT * FROM sys.nope');
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.message).toBe("Object 'nope' not found within 'sys' (line [1], column [15])");
     expect(e.context).toMatchObject({ line: '1', column: '15', endColumn: '22' });
     expect((await sqlError('SELECT * FROM sys.TASKS')).message).toMatch(/^Object 'TASKS' not found within 'sys'; did you mean 'tasks'\?/);

@@ -1,12 +1,12 @@
 import { SqlExpression, SqlQuery } from 'druid-query-toolkit';
 import { describe, expect, it } from 'vitest';
 import type { SqlColumn } from 'druid-query-toolkit';
-import { formatSqlResponse } from '../../src/query/format.js';
+import { formatSqlResponse } from '../../src/api/druid/format.js';
 import { jodaToStrftime } from '../../src/time/joda.js';
-import { toDuckDbSql } from '../../src/query/rewrite.js';
-import { findTables } from '../../src/query/tables.js';
-import { timeFilter } from '../../src/query/time-filter.js';
-import { parseInterval, parseTimestamp } from '../../src/query/time-literals.js';
+import { toDuckDbSql } from '../../src/lang/druid-sql/rewrite.js';
+import { findTables } from '../../src/lang/druid-sql/tables.js';
+import { timeFilter } from '../../src/lang/druid-sql/time-filter.js';
+import { parseInterval, parseTimestamp } from '../../src/lang/druid-sql/time-literals.js';
 import type { SqlResult } from '../../src/query/types.js';
 
 const t = (iso: string): number => Date.parse(iso);

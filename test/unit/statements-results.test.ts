@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readManifest, writeManifest, type ResultsManifest } from '../../src/statements/manifest.js';
-import { sweepResults } from '../../src/statements/retention.js';
-import { statementObject, type StatementTask } from '../../src/statements/statement.js';
+import { readManifest, writeManifest, type ResultsManifest } from '../../src/results/manifest.js';
+import { sweepResults } from '../../src/results/retention.js';
+import { statementObject } from '../../src/api/druid/statement-json.js';
+import type { Statement } from '../../src/services/statements.js';
 
 const HOUR = 3_600_000;
 
@@ -41,14 +42,15 @@ describe('results retention', () => {
 });
 
 describe('statement object', () => {
-  const base: StatementTask = {
+  const plan = { kind: 'select', columns: [] } as unknown as Statement['plan'];
+  const base: Statement = {
     id: 'query-1', state: 'FAILED', createdMs: Date.UTC(2024, 0, 1), durationMs: 1234, errorMsg: 'boom',
-    payload: { dataSource: '__query_select', spec: { plan: { kind: 'select', columns: [] } } }, report: undefined, resultsDir: '/nonexistent',
+    payload: { dataSource: '__query_select', spec: { plan } }, plan, report: undefined, resultsDir: '/nonexistent',
   };
 
   it('turns the fault of a failed job into errorDetails with its fields as string context', () => {
     const report = { multiStageQuery: { payload: { status: { errorReport: { error: { errorCode: 'TooManyWarnings', errorMessage: 'Too many warnings', maxWarnings: 2, rootErrorCode: 'CannotParseExternalData' } } } } } };
-    expect(statementObject({ ...base, report }, { detail: false, withResults: true })).toEqual({
+    expect(statementObject({ ...base, report }, null, { detail: false, withResults: true })).toEqual({
       queryId: 'query-1', state: 'FAILED', createdAt: '2024-01-01T00:00:00.000Z', durationMs: 1234,
       errorDetails: {
         error: 'druidException', errorCode: 'TooManyWarnings', persona: 'USER', category: 'UNCATEGORIZED',
@@ -58,7 +60,7 @@ describe('statement object', () => {
   });
 
   it('falls back to the task error message when there is no report', () => {
-    const out = statementObject(base, { detail: true, withResults: true });
+    const out = statementObject(base, null, { detail: true, withResults: true });
     expect(out.errorDetails).toMatchObject({ errorMessage: 'boom', category: 'UNCATEGORIZED' });
     expect(out.stages).toBeUndefined();
   });

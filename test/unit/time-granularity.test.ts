@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroveError } from '../../src/errors/catalogue.js';
+import { GroveError } from '../../src/core/errors.js';
 import {
   bucketInterval,
   bucketStart,
@@ -12,6 +12,7 @@ import {
   parseGranularity,
   type Granularity,
 } from '../../src/time/index.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 const t = (s: string): number => Date.parse(s);
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -53,7 +54,7 @@ describe('parseGranularity', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(GroveError);
-    expect((err as GroveError).status).toBe(400);
+    expect(druidStatus(err as GroveError)).toBe(400);
     expect((err as GroveError).message).toContain(message);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { condenseIntervals, parseInterval, parsePeriod, parseUnderscoreInterval, periodToString, tryParseInstant } from '../../src/time/index.js';
 import { errorOf } from '../helpers/errors.js';
+import { druidStatus } from '../../src/api/druid/errors.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const show = (i: { start: number; end: number }): string => `${iso(i.start)}/${iso(i.end)}`;
@@ -30,7 +31,7 @@ describe('parseInterval', () => {
     ['P1D/P2D', 'both sides are periods'],
   ])('rejects %s', (text, message) => {
     const e = errorOf(() => parseInterval(text, 'spec.dataSchema.granularitySpec.intervals[0]'));
-    expect(e.status).toBe(400);
+    expect(druidStatus(e)).toBe(400);
     expect(e.message).toBe(`spec.dataSchema.granularitySpec.intervals[0] [${text}] is not a valid interval: ${e.message.split(': ').slice(1).join(': ')}`);
     expect(e.message).toContain(message);
   });
@@ -49,7 +50,7 @@ describe('parseUnderscoreInterval', () => {
     expect(errorOf(() => parseUnderscoreInterval('2023-06-27/2023-06-28')).message).toBe(
       'createdTimeInterval [2023-06-27/2023-06-28] is not a valid interval: expected <start>_<end>, e.g. 2023-06-27_2023-06-28',
     );
-    expect(errorOf(() => parseUnderscoreInterval('')).status).toBe(400);
+    expect(druidStatus(errorOf(() => parseUnderscoreInterval('')))).toBe(400);
   });
 });
 

@@ -1,5 +1,5 @@
 import { DUCKDB_TYPE_OF, type DruidColumnType } from '../../core/types.js';
-import { quoteIdent } from '../../ingest/sql-text.js';
+import { quoteIdent } from '../../engine/sql-text.js';
 import type { MsqPlan } from '../types.js';
 
 /** The __time expression normalised to TIMESTAMP whatever the SQL produced (epoch ms, TIMESTAMPTZ...). */

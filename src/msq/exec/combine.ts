@@ -1,4 +1,4 @@
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import type { MsqPlan } from '../types.js';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import type { DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import type { DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import { ETERNITY } from '../../time/granularity.js';
 import type { MsqPlan } from '../types.js';
 import { castProjection, segmentProjection } from './columns.js';

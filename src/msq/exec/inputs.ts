@@ -1,9 +1,9 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GroveError, invalidInput } from '../../errors/catalogue.js';
-import { listMatchingFiles } from '../../ingest/glob.js';
-import { allowedRealPath, download, globSafe, resolveAllowedDirs } from '../../ingest/input.js';
+import { GroveError, invalidInput } from '../../core/errors.js';
+import { listMatchingFiles } from '../../engine/glob.js';
+import { allowedRealPath, download, globSafe, resolveAllowedDirs } from '../../engine/input.js';
 import type { SegmentRecord } from '../../core/types.js';
 import { isDataSourceInput, type ExternInput, type MsqInput, type SplitRef, type WorkerCounters } from '../types.js';
 import { segmentSplits } from './segments.js';

@@ -1,9 +1,9 @@
-import type { DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath, quoteString } from '../../ingest/sql-text.js';
+import type { DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath, quoteString } from '../../engine/sql-text.js';
 import type { ExternInput, MsqFault } from '../types.js';
 import { cannotParseFault, MsqFaultError } from './faults.js';
 import type { FetchedSplit } from './inputs.js';
-import { splitDelimited } from '../../ingest/delimited.js';
+import { splitDelimited } from '../../engine/delimited.js';
 import { countLines, readLeadingLines } from './lines.js';
 
 /**

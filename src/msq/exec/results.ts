@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import { openDuckSession, type DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import { convertResult } from '../../query/convert.js';
-import { DRUID_MACROS } from '../../query/druid-macros.js';
+import { DRUID_MACROS } from '../../engine/druid-macros.js';
 import { normalizeZone } from '../../time/zone.js';
-import { emptyInputTables } from '../sql/describe.js';
+import { emptyInputTables } from '../../lang/druid-sql/msq/describe.js';
 import type { MsqPlan } from '../types.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 

@@ -1,9 +1,9 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentRecord } from '../../core/types.js';
-import { GroveError } from '../../errors/catalogue.js';
-import type { DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import { GroveError } from '../../core/errors.js';
+import type { DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import { overlapsAny } from '../../segments/intervals.js';
 import { intervalCondition } from '../../segments/time-sql.js';
 import { segmentPath, visibleSegments } from '../../segments/timeline.js';
@@ -40,7 +40,7 @@ export async function fetchSegmentSplit(split: SplitRef, deepStorageDir: string 
   const real = await fsp.realpath(split.uri).catch((e: Error) => {
     throw new GroveError('runtimeFailure', `segment file [${split.uri}] cannot be read: ${e.message}`);
   });
-  if (!real.startsWith(root + path.sep)) throw new GroveError('forbiddenPath', `segment file [${split.uri}] is outside deep storage`);
+  if (!real.startsWith(root + path.sep)) throw new GroveError('forbidden', `segment file [${split.uri}] is outside deep storage`);
   const st = await fsp.stat(real);
   return { path: real, displayUri: null, size: st.size, temporary: false };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import type { DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import { bucketInterval, ETERNITY, parseGranularity, type Granularity } from '../../time/granularity.js';
 import { floorTimestampSql, timestampLiteral } from '../../time/sql.js';
 import type { MsqPlan } from '../types.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
-import { DRUID_MACROS } from '../../query/druid-macros.js';
+import { openDuckSession, type DuckSession } from '../../engine/duck.js';
+import { DRUID_MACROS } from '../../engine/druid-macros.js';
 import { parseGranularity } from '../../time/granularity.js';
 import { isDataSourceInput, type ChannelCounters, type MsqFault, type MsqInput, type MsqPlan, type StageResult, type WorkerCounters, type WorkOrder } from '../types.js';
 import { castProjection } from './columns.js';
@@ -9,7 +9,7 @@ import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
-import { emptyInputTables, relationOf } from '../sql/describe.js';
+import { emptyInputTables, relationOf } from '../../lang/druid-sql/msq/describe.js';
 import { KEPT_WARNINGS, readSplit } from './read.js';
 import { finishDirect, writeDirect } from './direct.js';
 import { fetchSegmentSplit, readSegmentSplit } from './segments.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ColumnInfo, Interval, SegmentToPublish } from '../../core/types.js';
-import { openDuckSession, type DuckSession } from '../../ingest/duck.js';
-import { quoteIdent, quotePath } from '../../ingest/sql-text.js';
+import { openDuckSession, type DuckSession } from '../../engine/duck.js';
+import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import type { MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
 import { segmentProjection } from './columns.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';

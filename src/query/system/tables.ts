@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlBase, SqlQuery } from 'druid-query-toolkit';
 import { SqlAlias, SqlColumn, SqlStar, SqlTable } from 'druid-query-toolkit';
 import type { SegmentRecord } from '../../core/types.js';
+import { taskStatusPlus } from '../../tasks/status.js';
 import type { QueryDeps } from '../types.js';
 import { quoteIdent } from '../views.js';
 import { lookupSystemTable, tempTableName, type SystemTable } from './catalog.js';
@@ -35,7 +36,7 @@ export async function loadSystemTables(tables: Iterable<SystemTable>, deps: Quer
       case 'sys.segments':
         return segmentRows(await allSegments(), (seg) => fs.existsSync(path.join(deps.deepStorageDir, seg.path)));
       case 'sys.tasks':
-        return taskRows(deps.listTasks ? await deps.listTasks() : []);
+        return taskRows((deps.listTasks ? await deps.listTasks() : []).map((t) => taskStatusPlus(t)));
       case 'sys.servers':
         return deps.server ? serverRows(deps.server, await allSegments()) : [];
       case 'INFORMATION_SCHEMA.SCHEMATA':
