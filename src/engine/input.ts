@@ -3,13 +3,9 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
 import { GroveError } from '../core/errors.js';
 import type { TaskContext } from '../core/task-context.js';
 import { abortError } from './duck.js';
-import { listMatchingFiles } from './glob.js';
-import type { IndexTask } from '../ingest/spec-types.js';
-import { validateInputAccess } from '../ingest/spec.js';
 
 /** One file DuckDB will read, and how Druid names it in parse-exception messages. */
 export interface InputFile {
@@ -19,16 +15,16 @@ export interface InputFile {
   readonly size: number;
 }
 
-const failure = (message: string, cause?: unknown): GroveError => new GroveError('runtimeFailure', message, { cause });
+export const inputFailure = (message: string, cause?: unknown): GroveError => new GroveError('runtimeFailure', message, { cause });
 
-async function statFile(p: string, what: string): Promise<number> {
+export async function statFile(p: string, what: string): Promise<number> {
   try {
     const st = await fsp.stat(p);
-    if (!st.isFile()) throw failure(`${what} [${p}] is not a file`);
+    if (!st.isFile()) throw inputFailure(`${what} [${p}] is not a file`);
     return st.size;
   } catch (e) {
     if (e instanceof GroveError) throw e;
-    throw failure(`${what} [${p}] cannot be read: ${(e as Error).message}`, e);
+    throw inputFailure(`${what} [${p}] cannot be read: ${(e as Error).message}`, e);
   }
 }
 
@@ -66,51 +62,6 @@ export async function allowedRealPath(p: string, allowed: readonly string[]): Pr
   return real;
 }
 
-async function localFiles(task: IndexTask, ctx: TaskContext): Promise<InputFile[]> {
-  const src = task.spec.ioConfig.inputSource;
-  if (src.type !== 'local') return [];
-  const paths: string[] = [];
-  if (src.baseDir) {
-    const base = path.resolve(process.cwd(), src.baseDir);
-    const st = await fsp.stat(base).catch(() => null);
-    if (!st?.isDirectory()) throw failure(`spec.ioConfig.inputSource.baseDir [${src.baseDir}] is not a directory`);
-    paths.push(...(await listMatchingFiles(base, src.filter ?? '*')));
-  }
-  paths.push(...src.files.map((f) => path.resolve(process.cwd(), f)));
-  const allowed = resolveAllowedDirs(ctx.allowedInputDirs);
-  const out: InputFile[] = [];
-  for (const p of [...new Set(paths)]) {
-    const real = await allowedRealPath(p, allowed);
-    const size = await statFile(p, 'input file');
-    out.push({ path: await globSafe(real, out.length, ctx), uri: pathToFileURL(p).href.replace(/^file:\/\/\//, 'file:/'), size });
-  }
-  return out;
-}
-
-/** An input not yet in reach: http files download only when their turn comes, so counters grow as they arrive. */
-export interface PendingInput {
-  readonly label: string;
-  /** Deleted after reading (downloads); local files are never touched. */
-  readonly temporary: boolean;
-  open(): Promise<InputFile>;
-}
-
-function inlineInput(task: IndexTask, ctx: TaskContext): PendingInput[] {
-  const src = task.spec.ioConfig.inputSource;
-  if (src.type !== 'inline') return [];
-  return [
-    {
-      label: 'inline data',
-      temporary: true,
-      open: async () => {
-        const p = path.join(ctx.workDir, `inline.${task.spec.ioConfig.inputFormat.type}`);
-        await fsp.writeFile(p, src.data);
-        return { path: p, uri: null, size: Buffer.byteLength(src.data) };
-      },
-    },
-  ];
-}
-
 /** Downloads `uri` into `<workDir>/http`; errors name the URI and the HTTP status. */
 export async function download(uri: string, index: number, auth: string | null, ctx: Pick<TaskContext, 'workDir' | 'signal'>, headers: Readonly<Record<string, string>> = {}): Promise<InputFile> {
   const dir = path.join(ctx.workDir, 'http');
@@ -123,46 +74,17 @@ export async function download(uri: string, index: number, auth: string | null, 
     res = await fetch(uri, { signal: ctx.signal, headers: auth ? { ...headers, authorization: auth } : { ...headers } });
   } catch (e) {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    throw failure(`Failed to fetch input [${uri}]: ${(e as Error).message}`, e);
+    throw inputFailure(`Failed to fetch input [${uri}]: ${(e as Error).message}`, e);
   }
   if (!res.ok || !res.body) {
     await res.body?.cancel().catch(() => undefined);
-    throw failure(`Failed to fetch input [${uri}]: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+    throw inputFailure(`Failed to fetch input [${uri}]: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   }
   try {
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(target), { signal: ctx.signal });
   } catch (e) {
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    throw failure(`Failed to read input [${uri}]: ${(e as Error).message}`, e);
+    throw inputFailure(`Failed to read input [${uri}]: ${(e as Error).message}`, e);
   }
   return { path: target, uri, size: (await fsp.stat(target)).size };
-}
-
-function httpInputs(task: IndexTask, ctx: TaskContext): PendingInput[] {
-  const src = task.spec.ioConfig.inputSource;
-  if (src.type !== 'http') return [];
-  const auth = src.username !== null ? `Basic ${Buffer.from(`${src.username}:${src.password ?? ''}`).toString('base64')}` : null;
-  return src.uris.map((uri, i) => ({
-    label: uri,
-    temporary: true,
-    open: async () => {
-      const started = Date.now();
-      const file = await download(uri, i, auth, ctx);
-      ctx.log('INFO', `Downloaded [${uri}]: ${file.size} bytes in ${Date.now() - started} ms`);
-      return file;
-    },
-  }));
-}
-
-/** Every input of the task, in order; local files are found now (an empty match fails at once). */
-export async function listInputs(task: IndexTask, ctx: TaskContext): Promise<PendingInput[]> {
-  validateInputAccess(task, ctx.allowedInputDirs, ctx.allowedHttpProtocols);
-  const local = (await localFiles(task, ctx)).map((f) => ({ label: f.uri ?? f.path, temporary: false, open: async () => f }));
-  const inputs = [...local, ...inlineInput(task, ctx), ...httpInputs(task, ctx)];
-  if (inputs.length === 0) {
-    const src = task.spec.ioConfig.inputSource;
-    const where = src.type === 'local' ? `baseDir [${src.baseDir}] with filter [${src.filter}]` : src.type;
-    throw failure(`No input files found for ${where}`);
-  }
-  return inputs;
 }

@@ -1,6 +1,6 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DruidColumnType, Interval, SegmentRecord } from '../core/types.js';
-import type { TaskView } from '../tasks/view.js';
+import type { TaskView } from '../core/task-view.js';
 import type { SystemTable } from './system/catalog.js';
 import type { ServerInfo } from './system/rows.js';
 

@@ -4,6 +4,7 @@ import { overlapsAny } from '../segments/intervals.js';
 import { intervalCondition } from '../segments/time-sql.js';
 import { segmentPath, type VisibleSegment } from '../segments/timeline.js';
 import type { DataSourcePlan } from './types.js';
+import { quoteIdent } from '../engine/sql-text.js';
 
 /**
  * One datasource as a DuckDB TEMP VIEW over its visible segments' Parquet files. Fully visible
@@ -19,7 +20,6 @@ import type { DataSourcePlan } from './types.js';
  * grouping files by identical schema gives the same columns and types without it.
  */
 
-export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 

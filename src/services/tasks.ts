@@ -8,7 +8,7 @@ import type { TaskDescription } from '../core/task-kind.js';
 import { isSafeTaskId } from '../core/checks.js';
 import type { DataPaths } from '../tasks/paths.js';
 import type { ActiveTask, TaskQueue } from '../tasks/queue.js';
-import type { TaskView } from '../tasks/view.js';
+import type { TaskView } from '../core/task-view.js';
 
 /** The task lists, as the Overlord names them. */
 export type TaskListState = 'waiting' | 'pending' | 'running' | 'complete';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Interval, SegmentRecord } from '../../src/core/types.js';
 import { segmentId } from '../../src/core/types.js';
 import { overshadowedIds, segmentRows, serverRows, taskRows } from '../../src/query/system/index.js';
-import type { TaskStatusPlus } from '../../src/tasks/status.js';
+import type { TaskStatusPlus } from '../../src/core/task-status.js';
 
 const iv = (a: string, b: string): Interval => ({ start: Date.parse(a), end: Date.parse(b) });
 const V1 = '2024-01-01T00:00:00.000Z';

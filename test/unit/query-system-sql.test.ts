@@ -8,7 +8,7 @@ import { segmentId } from '../../src/core/types.js';
 import { GroveError } from '../../src/core/errors.js';
 import { createQueryEngine, type QueryDeps } from '../../src/query/index.js';
 import { runSql } from '../helpers/druid-sql.js';
-import type { TaskView } from '../../src/tasks/view.js';
+import type { TaskView } from '../../src/core/task-view.js';
 import { druidStatus } from '../../src/api/druid/errors.js';
 
 /** System tables end to end through runSql: no segment file is read, so none is written. */

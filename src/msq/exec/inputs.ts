@@ -7,6 +7,7 @@ import { allowedRealPath, download, globSafe, resolveAllowedDirs } from '../../e
 import type { SegmentRecord } from '../../core/types.js';
 import { isDataSourceInput, type ExternInput, type MsqInput, type SplitRef, type WorkerCounters } from '../types.js';
 import { segmentSplits } from './segments.js';
+import type { FetchedSplit } from './split.js';
 
 /**
  * EXTERN input sources as splits (a file is never split, as in Druid), and fetching one split so
@@ -113,16 +114,6 @@ export async function expandInputs(inputs: readonly MsqInput[], io: WorkerIO): P
     }
   }
   return out;
-}
-
-/** A split ready for DuckDB. */
-export interface FetchedSplit {
-  readonly path: string;
-  /** How Druid names the file in parse errors (`file:/...`, the URI), null for inline data. */
-  readonly displayUri: string | null;
-  readonly size: number;
-  /** Deleted once read (downloads, inline data); local files are never touched. */
-  readonly temporary: boolean;
 }
 
 function httpAuth(src: Record<string, unknown>): { auth: string | null; headers: Record<string, string> } {

@@ -2,7 +2,7 @@ import type { DuckSession } from '../../engine/duck.js';
 import { quoteIdent, quotePath, quoteString } from '../../engine/sql-text.js';
 import type { ExternInput, MsqFault } from '../types.js';
 import { cannotParseFault, MsqFaultError } from './faults.js';
-import type { FetchedSplit } from './inputs.js';
+import type { Consume, FetchedSplit, SplitOutcome } from './split.js';
 import { splitDelimited } from '../../engine/delimited.js';
 import { countLines, readLeadingLines } from './lines.js';
 
@@ -20,16 +20,6 @@ const MAX_LINE = 64 * 1024 * 1024;
 
 const DUCK_TYPE: Record<string, string> = { string: 'VARCHAR', long: 'BIGINT', double: 'DOUBLE', float: 'FLOAT' };
 export const duckTypeOf = (t: string): string => DUCK_TYPE[t.toLowerCase()] ?? 'VARCHAR';
-
-export interface SplitOutcome {
-  /** Rows the input produced (parse failures excluded). */
-  readonly rows: number;
-  readonly warningCount: number;
-  readonly warnings: MsqFault[];
-}
-
-/** Appends the rows of `relationSql` (a SELECT) to the stage's output; answers the rows appended. */
-export type Consume = (relationSql: string) => Promise<number>;
 
 export async function readSplit(db: DuckSession, input: ExternInput, file: FetchedSplit, tag: string, signal: AbortSignal, consume: Consume): Promise<SplitOutcome> {
   const type = String(input.inputFormat.type ?? '').toLowerCase();

@@ -6,7 +6,7 @@ import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import { convertResult } from '../../query/convert.js';
 import { DRUID_MACROS } from '../../engine/druid-macros.js';
 import { normalizeZone } from '../../time/zone.js';
-import { emptyInputTables } from '../../lang/druid-sql/msq/describe.js';
+import { emptyInputTables } from '../relations.js';
 import type { MsqPlan } from '../types.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
 

@@ -8,8 +8,7 @@ import { overlapsAny } from '../../segments/intervals.js';
 import { intervalCondition } from '../../segments/time-sql.js';
 import { segmentPath, visibleSegments } from '../../segments/timeline.js';
 import type { DataSourceInput, SplitRef } from '../types.js';
-import type { Consume, SplitOutcome } from './read.js';
-import type { FetchedSplit } from './inputs.js';
+import type { Consume, FetchedSplit, SplitOutcome } from './split.js';
 
 /**
  * Datasource inputs: the controller lists the visible segments (after pruning by the statement's

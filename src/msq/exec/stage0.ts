@@ -9,7 +9,7 @@ import { describe } from './combine.js';
 import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
-import { emptyInputTables, relationOf } from '../../lang/druid-sql/msq/describe.js';
+import { emptyInputTables, relationOf } from '../relations.js';
 import { KEPT_WARNINGS, readSplit } from './read.js';
 import { finishDirect, writeDirect } from './direct.js';
 import { fetchSegmentSplit, readSegmentSplit } from './segments.js';

@@ -1,6 +1,6 @@
 import type { SegmentRecord } from '../../core/types.js';
 import { visibleSegments } from '../../segments/timeline.js';
-import type { TaskStatusPlus } from '../../tasks/status.js';
+import type { TaskStatusPlus } from '../../core/task-status.js';
 
 /**
  * Rows of sys.segments, sys.tasks and sys.servers, keyed by Druid's column names. Grove is one

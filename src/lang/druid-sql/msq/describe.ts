@@ -2,7 +2,8 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DruidColumnType } from '../../../core/types.js';
 import { engineError } from '../../../query/engine-errors.js';
 import { druidSqlError } from '../errors.js';
-import { isDataSourceInput, type ExternInput, type MsqInput } from '../../../msq/types.js';
+import { emptyInputTables } from '../../../msq/relations.js';
+import type { MsqInput } from '../../../msq/types.js';
 
 /**
  * Output columns of the stage-0 SQL, typed by DuckDB itself: the inputs become empty TEMP tables
@@ -15,25 +16,6 @@ export interface DescribedColumn {
   readonly duckType: string;
   readonly druidType: DruidColumnType;
   readonly sqlType: string;
-}
-
-const INPUT_TYPES: Record<ExternInput['signature'][number]['type'], string> = {
-  string: 'VARCHAR',
-  long: 'BIGINT',
-  double: 'DOUBLE',
-  float: 'FLOAT',
-};
-
-export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-/**
- * The DuckDB columns of relation `__input<n>`. Druid's SQL layer types an external column named
- * __time as TIMESTAMP whatever its declared (long, epoch-millisecond) type, so it is one here too:
- * executors must expose it as `epoch_ms(value)`.
- */
-export function inputColumns(input: MsqInput): ReadonlyArray<{ name: string; duckType: string }> {
-  if (isDataSourceInput(input)) return input.columns;
-  return input.signature.map((c) => ({ name: c.name, duckType: c.name === '__time' ? 'TIMESTAMP' : INPUT_TYPES[c.type] }));
 }
 
 const SMALL_INTS: Record<string, string> = { TINYINT: 'TINYINT', SMALLINT: 'SMALLINT', INTEGER: 'INTEGER', UTINYINT: 'SMALLINT', USMALLINT: 'INTEGER' };
@@ -61,17 +43,6 @@ export function druidTypes(duckType: string): { druidType: DruidColumnType; sqlT
   if (t === 'JSON') return { druidType: 'COMPLEX<json>', sqlType: 'OTHER' };
   if (TEXT_LIKE.test(t)) return { druidType: 'STRING', sqlType: 'VARCHAR' };
   return { druidType: 'COMPLEX<json>', sqlType: 'OTHER' };
-}
-
-/** The relation the stage-0 SQL reads input `n` under. */
-export const relationOf = (input: MsqInput, n: number): string => quoteIdent(isDataSourceInput(input) ? input.relation : `__input${n}`);
-
-/** Creates each input as an empty TEMP table of its columns, so the stage-0 SQL binds over them. */
-export function emptyInputTables(inputs: readonly MsqInput[]): string[] {
-  return inputs.map((input, n) => {
-    const cols = inputColumns(input).map((c) => `${quoteIdent(c.name)} ${c.duckType}`);
-    return `CREATE OR REPLACE TEMP TABLE ${relationOf(input, n)} (${cols.join(', ')})`;
-  });
 }
 
 export async function describeStage0(duckdb: DuckDBInstance, sql: string, inputs: readonly MsqInput[]): Promise<DescribedColumn[]> {

@@ -5,7 +5,8 @@ import { intervalText } from './overwrite.js';
 /** The SQL front end of SQL-based ingestion (POST /druid/v2/sql/task): statement → MsqPlan. */
 export { planMsqStatement } from './plan.js';
 export { resolveSettings, MAX_NUM_TASKS_CAP, UNLIMITED_PARSE_EXCEPTIONS } from '../../../msq/settings.js';
-export { inputColumns, quoteIdent } from './describe.js';
+export { inputColumns } from '../../../msq/relations.js';
+export { quoteIdent } from '../../../engine/sql-text.js';
 
 export interface ControllerPayloadFields {
   readonly sqlQuery: string;

@@ -1,4 +1,4 @@
-import type { RunnerState, StatusCode } from '../core/types.js';
+import type { RunnerState, StatusCode } from './types.js';
 
 /**
  * One task as every part of Grove sees it, whether it is still queued or running (the scheduler

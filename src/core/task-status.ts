@@ -1,4 +1,4 @@
-import type { TaskView } from './view.js';
+import type { TaskView } from './task-view.js';
 
 /**
  * Druid's TaskStatusPlus (reference §4.1), the shape of a task in the Overlord's lists and in
