@@ -1,6 +1,6 @@
 import type { DuckSession } from '../../engine/duck.js';
 import { quoteIdent, quotePath, quoteString } from '../../engine/sql-text.js';
-import type { ExternInput, MsqFault } from '../types.js';
+import type { ExternInput } from '../types.js';
 import { cannotParseFault, MsqFaultError } from './faults.js';
 import type { Consume, FetchedSplit, SplitOutcome } from './split.js';
 import { splitDelimited } from '../../engine/delimited.js';
