@@ -54,4 +54,6 @@ export interface TaskKind {
    * runs (an MSQ controller's workers). Members end with their leader and tell it when they end.
    */
   describeMember?(leader: TaskDescription, n: number): TaskDescription;
+  /** Why its members end when it ends while they still run (Druid: the Canceled fault's words). */
+  readonly membersEndedReason?: string;
 }

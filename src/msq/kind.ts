@@ -2,6 +2,7 @@ import { isSafeTaskId } from '../core/checks.js';
 import { invalidInput } from '../core/errors.js';
 import type { TaskDescription, TaskKind } from '../core/task-kind.js';
 import { ETERNITY, bucketsOverlapping, parseGranularity } from '../time/granularity.js';
+import { CANCELED, faultMessage } from './faults.js';
 import type { MsqPlan, MsqSettings } from './types.js';
 
 /**
@@ -109,6 +110,7 @@ export const queryControllerKind: TaskKind = {
   finalReport: finalControllerReport,
   statement: true,
   describeMember: describeWorker,
+  membersEndedReason: faultMessage(CANCELED),
 };
 
 export const queryWorkerKind: TaskKind = {

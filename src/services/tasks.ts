@@ -3,6 +3,7 @@ import type { GroveConfig } from '../config/config.js';
 import type { Interval } from '../core/types.js';
 import type { Db } from '../store/db.js';
 import { getTask, getTasks, listCompleteTasks, storable, type TaskRow } from '../store/tasks.js';
+import { listLocks } from '../store/locks.js';
 import { deletePendingSegments } from '../store/segments.js';
 import type { TaskDescription } from '../core/task-kind.js';
 import { isSafeTaskId } from '../core/checks.js';
@@ -162,10 +163,14 @@ export class TaskService {
     return this.#queue.usage();
   }
 
-  /** Intervals locked on `dataSource` by tasks of at least `minPriority`, overlapping `within` (all when empty). */
-  lockedIntervals(dataSource: string, minPriority: number, within: readonly Interval[]): Interval[] {
-    return this.#queue.heldLocks()
-      .filter((l) => l.dataSource === dataSource && l.priority >= minPriority && (within.length === 0 || within.some((w) => w.start < l.interval.end && l.interval.start < w.end)))
+  /**
+   * Intervals locked on `dataSource` by tasks of at least `minPriority`, overlapping `within` (all
+   * when empty), as the store records them.
+   */
+  async lockedIntervals(dataSource: string, minPriority: number, within: readonly Interval[]): Promise<Interval[]> {
+    if (!storable(dataSource)) return [];
+    return (await listLocks(this.#db, { dataSource, minPriority }))
+      .filter((l) => within.length === 0 || within.some((w) => w.start < l.interval.end && l.interval.start < w.end))
       .map((l) => l.interval);
   }
 

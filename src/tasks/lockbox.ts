@@ -90,6 +90,13 @@ export class Lockbox {
     return { granted: true, locks, added };
   }
 
+  /** Takes back a lock the store kept across a restart; later versions stay newer than it. */
+  restore(lock: HeldLock): void {
+    this.#locks.push(lock);
+    const ms = Date.parse(lock.version);
+    if (Number.isFinite(ms)) this.#lastVersionMs = Math.max(this.#lastVersionMs, ms);
+  }
+
   locksOf(taskId: string): HeldLock[] {
     return this.#locks.filter((l) => l.taskId === taskId);
   }

@@ -5,6 +5,7 @@ import { faultPoint } from '../core/fault-points.js';
 import { contains, segmentId, type Interval, type PublishRequest } from '../core/types.js';
 import { GroveError } from '../core/errors.js';
 import type { Db } from '../store/db.js';
+import { deleteLocks } from '../store/locks.js';
 import type { HeldLock } from './lockbox.js';
 
 export interface TaskEnd {
@@ -39,8 +40,7 @@ export async function recordTaskEnd(db: Db, end: TaskEnd, groupId: string): Prom
     })
     .where('id', '=', end.taskId)
     .execute();
-  await db.deleteFrom('task_locks').where('task_id', '=', end.taskId).execute();
-  await db.deleteFrom('pending_segments').where('task_group', '=', groupId).execute();
+  await deleteLocks(db, end.taskId, groupId);
 }
 
 /**

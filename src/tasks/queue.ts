@@ -1,25 +1,23 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { GroveConfig } from '../config/config.js';
-import { intervalToString, overlaps, type Interval, type LockType, type SegmentRecord } from '../core/types.js';
 import { faultPoint } from '../core/fault-points.js';
 import { GroveError } from '../core/errors.js';
-import type { Db } from '../store/db.js';
-import { getTask, insertAudit, insertTask, listActiveTasks, updateTask } from '../store/tasks.js';
+import type { WorkerExited } from '../core/task-context.js';
 import type { TaskDescription } from '../core/task-kind.js';
+import { intervalToString, type Interval, type LockType, type SegmentRecord } from '../core/types.js';
 import { kindOf } from '../kinds/index.js';
-import { Lockbox, type HeldLock, type LockRequest } from './lockbox.js';
-import { type DataPaths } from './paths.js';
+import type { Db } from '../store/db.js';
+import { getTask, insertAudit, insertTask, updateTask } from '../store/tasks.js';
+import { TaskLocks } from './locking.js';
+import type { DataPaths } from './paths.js';
 import { publishAndSucceed, recordTaskEnd } from './publish.js';
+import { recoverTasks } from './recovery.js';
 import { TaskRunner, type TaskOutcome } from './runner.js';
-import { intervalKey, type WorkerExited } from '../core/task-context.js';
-import { LockWaiters } from './lock-waiters.js';
-import { TaskFiles } from './task-files.js';
 import { Slots } from './slots.js';
+import { TaskFiles } from './task-files.js';
 
 export const SHUTDOWN_BY_USER = 'Shutdown request from user';
-/** How Druid words the end of a worker whose query was canceled. */
-export const WORKER_CANCELED = 'Canceled: Query canceled by user or by task shutdown.';
 
 /** A task the queue is responsible for: waiting, pending or running. */
 export interface ActiveTask {
@@ -45,10 +43,9 @@ export class TaskQueue {
   readonly #config: GroveConfig;
   readonly #paths: DataPaths;
   readonly #log: Logger;
-  readonly #locks = new Lockbox();
+  readonly #locks: TaskLocks;
   readonly #runner: TaskRunner;
   readonly #active = new Map<string, ActiveTask>();
-  readonly #lockWaiters: LockWaiters;
   readonly #files: TaskFiles;
   readonly #slots: Slots;
   #lastCompletedMs: number | null = null;
@@ -68,7 +65,17 @@ export class TaskQueue {
     this.#log = log;
     this.#files = new TaskFiles(paths);
     this.#slots = new Slots(config.workerCapacity);
-    this.#lockWaiters = new LockWaiters(config.lockTimeoutMs);
+    this.#locks = new TaskLocks(db, log, config.lockTimeoutMs, {
+      unstarted: (id) => {
+        const t = this.#active.get(id);
+        return t !== undefined && t.runnerState !== 'RUNNING' && !t.ending;
+      },
+      preempted: (id, by) => void this.shutdown(id, `Task lock was revoked by higher priority task[${by}]`),
+      demoted: (id) => {
+        const t = this.#active.get(id);
+        if (t) t.runnerState = 'WAITING';
+      },
+    });
     this.#runner = new TaskRunner({
       lockRequest: (id, intervals, type) => this.#requestLocks(id, intervals, type),
       launchWorkers: (id, count) => this.#launchWorkers(id, count),
@@ -88,41 +95,11 @@ export class TaskQueue {
 
   /** Recovers the queue after a (possibly unclean) stop, then starts scheduling. */
   async start(): Promise<void> {
-    const now = Date.now();
-    // Locks are taken again by the tasks that go back to waiting.
-    await this.#db.deleteFrom('task_locks').execute();
-    await this.#db.deleteFrom('pending_segments').execute();
-    for (const row of await listActiveTasks(this.#db)) {
-      // A running task's process died with the old server; an MSQ worker, whatever its state, has
-      // lost its controller (a controller never survives a restart mid-run), so it could only wait.
-      const lost = row.runner_state === 'RUNNING'
-        ? 'Task was running when Grove stopped; it was not completed and nothing it wrote was published'
-        : row.group_id !== row.id ? `Its controller task[${row.group_id}] did not survive a restart of Grove; the worker never ran` : null;
-      if (lost !== null) {
-        fs.rmSync(this.#paths.workDir(row.id), { recursive: true, force: true });
-        this.#files.appendLog(row.id, 'ERROR', lost);
-        await this.#db.transaction().execute((trx) => recordTaskEnd(trx, { taskId: row.id, status: 'FAILED', errorMsg: lost, startedMs: row.started_ms, endedMs: now }, row.group_id));
-        this.#files.writeReport(row.id, row.type, lost, undefined);
-        continue;
-      }
-      await updateTask(this.#db, row.id, { runner_state: 'WAITING' });
-      this.#active.set(row.id, {
-        desc: {
-          id: row.id,
-          groupId: row.group_id,
-          type: row.type,
-          dataSource: row.datasource,
-          priority: row.priority,
-          lock: JSON.parse(row.payload).__lock ?? null,
-          payload: JSON.parse(row.payload),
-        },
-        createdMs: row.created_ms,
-        runnerState: 'WAITING',
-        startedMs: null,
-        liveReport: undefined,
-        ending: false,
-      });
+    for (const r of await recoverTasks(this.#db, this.#paths, this.#files)) {
+      this.#active.set(r.desc.id, { desc: r.desc, createdMs: r.createdMs, runnerState: 'WAITING', startedMs: null, liveReport: undefined, ending: false });
     }
+    // Tasks queued again keep the locks (and versions) they held; the rest are gone.
+    await this.#locks.restore((id) => this.#active.has(id));
     this.#runner.warmUp();
     // Lock waits time out and orphaned ticks are retried even when no event arrives.
     this.#timer = setInterval(() => this.#tick(), this.#config.schedulerTickMs);
@@ -176,10 +153,6 @@ export class TaskQueue {
     return { capacity: this.#slots.capacity, used: this.#slots.capacity - this.#slots.free(running.length), running, lastCompletedMs: this.#lastCompletedMs };
   }
 
-  heldLocks(): readonly HeldLock[] {
-    return this.#locks.all();
-  }
-
   runningPid(taskId: string): number | undefined {
     return this.#runner.pid(taskId);
   }
@@ -192,10 +165,10 @@ export class TaskQueue {
     // An MSQ controller's workers stop together with it, not after it (invariant 6: within a second).
     const group = this.#groupMembers(t);
     if (t.runnerState === 'RUNNING' && this.#runner.isRunning(taskId)) {
-      await Promise.all([this.#runner.shutdown(taskId, reason), ...group.map((w) => this.shutdown(w.desc.id, WORKER_CANCELED))]);
+      await Promise.all([this.#runner.shutdown(taskId, reason), ...group.map((w) => this.shutdown(w.desc.id, this.#membersEndedReason(t)))]);
       return true;
     }
-    await Promise.all(group.map((w) => this.shutdown(w.desc.id, WORKER_CANCELED)));
+    await Promise.all(group.map((w) => this.shutdown(w.desc.id, this.#membersEndedReason(t))));
     t.ending = true;
     await this.#end(t, 'FAILED', reason);
     return true;
@@ -258,9 +231,11 @@ export class TaskQueue {
   async #schedule(): Promise<void> {
     // Running tasks' lock requests first: they hold slots, and a queued task must not take (again)
     // a lock a running one is waiting for.
-    await this.#lockWaiters.retry(
-      (req) => this.#tryLock(this.#active.get(req.taskId)!.desc, req.intervals, req.type, true),
-      (id) => this.#active.get(id)?.ending === false,
+    await this.#locks.retryRequests(
+      (id) => {
+        const t = this.#active.get(id);
+        return t && !t.ending ? t.desc : undefined;
+      },
       SHUTDOWN_BY_USER,
       (req) => this.#files.appendLog(req.taskId, 'INFO', `Waiting for ${req.type} locks on ${req.intervals.map(intervalToString).join(', ')}: held by other tasks`),
     );
@@ -269,7 +244,7 @@ export class TaskQueue {
       if (lock !== null && lock.intervals !== null) {
         let granted: ReadonlyMap<string, string> | null;
         try {
-          granted = await this.#tryLock(t.desc, lock.intervals, lock.type);
+          granted = await this.#locks.tryLock(t.desc, lock.intervals, lock.type);
         } catch (e) {
           // A lock that can never be granted (e.g. an append across granularities) fails this task
           // alone; the rest of the queue goes on.
@@ -332,82 +307,8 @@ export class TaskQueue {
     this.#log.info({ taskId: id }, 'task running');
   }
 
-  /**
-   * Tries to take locks for a task; on conflict with only lower-priority holders it preempts them.
-   * Returns the version of each interval, or null when the task must keep waiting.
-   */
-  async #tryLock(desc: TaskDescription, intervals: readonly Interval[], type: LockType, requesterRunning = false): Promise<ReadonlyMap<string, string> | null> {
-    const req: LockRequest = { taskId: desc.id, groupId: desc.groupId, dataSource: desc.dataSource, priority: desc.priority, type, intervals };
-    const appendVersions = type === 'shared' ? await this.#appendVersions(desc.dataSource, intervals) : new Map<string, string>();
-    // One version for all chunks of one request, as Druid's lock requests made together share one.
-    let fresh: string | undefined;
-    const versionFor = (i: Interval): string => appendVersions.get(intervalKey(i)) ?? (fresh ??= this.#locks.newVersion());
-    let attempt = this.#locks.tryAcquire(req, versionFor);
-    if (!attempt.granted) {
-      // The preempting task takes the lock at once, so a lower-priority waiter cannot slip in first.
-      const cleared = attempt.preempt.length > 0
-        ? this.#preempt(attempt.preempt, desc.id)
-        : requesterRunning && (await this.#demoteUnstarted(attempt.blockers, desc.id));
-      if (cleared) attempt = this.#locks.tryAcquire(req, versionFor);
-      if (!attempt.granted) return null;
-    }
-    await this.#persistLocks(desc, attempt.added);
-    return new Map(attempt.locks.map((l) => [intervalKey(l.interval), l.version]));
-  }
-
-  #preempt(victims: readonly string[], by: string): true {
-    for (const victim of victims) {
-      this.#log.info({ taskId: victim, by }, 'preempting lower-priority task');
-      this.#locks.revoke(victim);
-      void this.shutdown(victim, `Task lock was revoked by higher priority task[${by}]`);
-    }
-    return true;
-  }
-
-  /**
-   * A running task that needs a lock held only by tasks that have not started takes it from them:
-   * they go back to waiting. Otherwise a job holding slots and a queued task holding its lock wait
-   * for each other (capacity 2: a running INSERT and a REPLACE queued behind it) until the lock
-   * times out. The running task came first, so it goes first.
-   */
-  async #demoteUnstarted(blockers: readonly string[], by: string): Promise<boolean> {
-    const holders = blockers.map((id) => this.#active.get(id));
-    if (holders.some((h) => h === undefined || h.runnerState === 'RUNNING' || h.ending)) return false;
-    for (const h of holders as ActiveTask[]) {
-      this.#log.info({ taskId: h.desc.id, by }, 'lock handed to a running task; back to waiting');
-      this.#locks.release(h.desc.id);
-      h.runnerState = 'WAITING';
-      await this.#db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('task_locks').where('task_id', '=', h.desc.id).execute();
-        await trx.deleteFrom('pending_segments').where('task_group', '=', h.desc.groupId).execute();
-      });
-    }
-    return true;
-  }
-
-  /** An append joins the version already visible in each chunk, so it adds partitions to it. */
-  async #appendVersions(dataSource: string, intervals: readonly Interval[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    const rows = await this.#db
-      .selectFrom('segments')
-      .select(['start_ms', 'end_ms', 'version'])
-      .where('datasource', '=', dataSource)
-      .where('used', '=', 1)
-      .execute();
-    for (const i of intervals) {
-      for (const r of rows) {
-        if (!overlaps({ start: r.start_ms, end: r.end_ms }, i)) continue;
-        if (r.start_ms !== i.start || r.end_ms !== i.end) {
-          throw new GroveError(
-            'invalidInput',
-            `Cannot append to interval [${intervalToString(i)}]: existing segments of [${dataSource}] cover [${intervalToString({ start: r.start_ms, end: r.end_ms })}] with a different segment granularity`,
-          );
-        }
-        const prev = out.get(intervalKey(i));
-        if (prev === undefined || r.version > prev) out.set(intervalKey(i), r.version);
-      }
-    }
-    return out;
+  #membersEndedReason(leader: ActiveTask): string {
+    return kindOf(leader.desc.type).membersEndedReason ?? SHUTDOWN_BY_USER;
   }
 
   /** Other active tasks of the group an MSQ controller leads (none for other tasks). */
@@ -450,32 +351,11 @@ export class TaskQueue {
     this.#runner.deliver(to, { kind: 'relayed', from, message });
   }
 
-  async #persistLocks(desc: TaskDescription, locks: readonly HeldLock[]): Promise<void> {
-    if (locks.length === 0) return;
-    const now = Date.now();
-    await this.#db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('task_locks')
-        .values(locks.map((l) => ({
-          task_id: l.taskId, group_id: l.groupId, datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end,
-          version: l.version, lock_type: l.type, priority: l.priority, revoked: 0,
-        })))
-        .execute();
-      await trx
-        .insertInto('pending_segments')
-        .values(locks.map((l) => ({
-          id: `${l.dataSource}_${intervalToString(l.interval)}_${l.version}_${l.taskId}`,
-          datasource: l.dataSource, start_ms: l.interval.start, end_ms: l.interval.end, version: l.version, task_group: desc.groupId, created_ms: now,
-        })))
-        .execute();
-    });
-  }
-
   /** A running task asks for locks on intervals it found in its input (no intervals in its spec). */
   #requestLocks(taskId: string, intervals: readonly Interval[], type: LockType): Promise<ReadonlyMap<string, string>> {
     const t = this.#active.get(taskId);
     if (!t) return Promise.reject(new Error(`Task[${taskId}] is not active`));
-    const waiting = this.#lockWaiters.wait({ taskId, groupId: t.desc.groupId, dataSource: t.desc.dataSource, priority: t.desc.priority, type, intervals });
+    const waiting = this.#locks.request({ taskId, groupId: t.desc.groupId, dataSource: t.desc.dataSource, priority: t.desc.priority, type, intervals });
     this.#tick();
     return waiting;
   }
@@ -488,7 +368,7 @@ export class TaskQueue {
       if (outcome.kind === 'done') {
         // A REPLACE with an empty result still publishes: it drops the overwritten range.
         if (outcome.publish && (outcome.publish.segments.length > 0 || outcome.publish.dropIntervals.length > 0)) {
-          this.#locks.setPublishing(taskId, true);
+          this.#locks.setPublishing(taskId);
           const endedMs = Date.now();
           this.#notifyPublish();
           let n: number;
@@ -528,9 +408,8 @@ export class TaskQueue {
       await this.#db.transaction().execute((trx) => recordTaskEnd(trx, end, t.desc.groupId));
     }
     if (errorMsg !== null && t.startedMs !== null) this.#files.appendLog(id, 'ERROR', `Task failed: ${errorMsg}`);
-    this.#locks.release(id);
+    this.#locks.release(id, errorMsg ?? 'Task ended');
     this.#slots.forget(id);
-    this.#lockWaiters.fail(id, errorMsg ?? 'Task ended');
     fs.rmSync(this.#paths.workDir(id), { recursive: true, force: true });
     this.#active.delete(id);
     if (t.startedMs !== null) this.#lastCompletedMs = Date.now();
@@ -538,7 +417,7 @@ export class TaskQueue {
       this.#relay(id, t.desc.groupId, { type: 'exited', status, errorMsg } satisfies WorkerExited);
     } else {
       // Workers never outlive their controller, whatever ended it.
-      for (const w of this.#groupMembers(t)) void this.shutdown(w.desc.id, errorMsg ?? WORKER_CANCELED);
+      for (const w of this.#groupMembers(t)) void this.shutdown(w.desc.id, errorMsg ?? this.#membersEndedReason(t));
     }
     this.#log.info({ taskId: id, status, errorMsg }, 'task complete');
     this.#tick();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenLocal } from '../helpers/local-http.js';
 import { GroveError } from '../../src/core/errors.js';
-import { expandInputs, MsqFaultError, runStage0, runStage1 } from '../../src/msq/exec/index.js';
+import { expandInputs, FaultError, runStage0, runStage1 } from '../../src/msq/exec/index.js';
 import type { MsqPlan } from '../../src/msq/types.js';
 import { jsonInput, lastCounters, MSQ_FIXTURES, SETTINGS, tempDir, testIO, wikiPlan, type TestIO } from '../fixtures/msq/helpers.js';
 
@@ -56,8 +56,8 @@ describe('http input', () => {
 
   it('a failed download names the URI and the HTTP status', async () => {
     const e = await failure(stage0(wikiPlan([jsonInput({ type: 'http', uris: [`${base}/missing.json`] })])));
-    expect(e).toBeInstanceOf(MsqFaultError);
-    expect((e as MsqFaultError).fault).toMatchObject({ errorCode: 'UnknownError', errorMessage: `Failed to fetch input [${base}/missing.json]: HTTP 404 Not Found` });
+    expect(e).toBeInstanceOf(FaultError);
+    expect((e as FaultError).fault).toMatchObject({ errorCode: 'UnknownError', errorMessage: `Failed to fetch input [${base}/missing.json]: HTTP 404 Not Found` });
   });
 
   it('refuses protocols that are not allowed when listing splits', async () => {
@@ -82,7 +82,7 @@ describe('abort', () => {
     io.controller.abort(new Error('Shutdown request from user'));
     const e = await run;
     expect(Date.now() - at).toBeLessThan(1000);
-    expect((e as MsqFaultError).fault).toEqual(canceled);
+    expect((e as FaultError).fault).toEqual(canceled);
   });
 
   it('stops a download that never ends', async () => {
@@ -93,7 +93,7 @@ describe('abort', () => {
     io.controller.abort();
     const e = await run;
     expect(Date.now() - at).toBeLessThan(1000);
-    expect((e as MsqFaultError).fault).toEqual(canceled);
+    expect((e as FaultError).fault).toEqual(canceled);
   });
 
   it('stage 1 with an aborted signal ends as Canceled without writing segments', async () => {
@@ -102,7 +102,7 @@ describe('abort', () => {
     const outDir = tempDir();
     const order = { stage: 1 as const, plan: wikiPlan([]), partitions: [{ chunk: { start: 0, end: 86_400_000 }, files: ['/nonexistent.parquet'], version: 'v' }], outDir, settings: SETTINGS };
     const e = await failure(runStage1(order, io));
-    expect((e as MsqFaultError).fault).toEqual(canceled);
+    expect((e as FaultError).fault).toEqual(canceled);
     expect(fs.readdirSync(outDir)).toEqual([]);
   });
 });

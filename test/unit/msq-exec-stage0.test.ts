@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GroveError } from '../../src/core/errors.js';
-import { expandInputs, MsqFaultError, runStage0 } from '../../src/msq/exec/index.js';
+import { expandInputs, FaultError, runStage0 } from '../../src/msq/exec/index.js';
 import type { MsqPlan, MsqSettings } from '../../src/msq/types.js';
 import { ETERNITY } from '../../src/time/granularity.js';
 import { col, fixtureUri, jsonInput, lastCounters, MSQ_FIXTURES, readParquet, SETTINGS, tempDir, testIO, wikiPlan, type TestIO } from '../fixtures/msq/helpers.js';
@@ -17,13 +17,13 @@ async function stage0(plan: MsqPlan, io: TestIO = testIO(), settings: Partial<Ms
   return { result, io, splits };
 }
 
-async function faultOf(p: Promise<unknown>): Promise<MsqFaultError> {
+async function faultOf(p: Promise<unknown>): Promise<FaultError> {
   const e = await p.then(
     () => null,
     (x: unknown) => x,
   );
-  expect(e).toBeInstanceOf(MsqFaultError);
-  return e as MsqFaultError;
+  expect(e).toBeInstanceOf(FaultError);
+  return e as FaultError;
 }
 
 describe('stage 0: reading input', () => {

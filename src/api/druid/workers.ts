@@ -41,7 +41,7 @@ export async function workerRoutes(app: FastifyInstance, s: Services): Promise<v
         throw invalidInput('"intervals" must be an array of ISO interval strings');
       }
       const within = ((policy.intervals as string[] | null | undefined) ?? []).map((i) => parseInterval(i));
-      const found = s.tasks.lockedIntervals(policy.datasource, (policy.priority as number | undefined | null) ?? 0, within).map(intervalToString);
+      const found = (await s.tasks.lockedIntervals(policy.datasource, (policy.priority as number | undefined | null) ?? 0, within)).map(intervalToString);
       if (found.length > 0) out[policy.datasource] = [...new Set([...(out[policy.datasource] ?? []), ...found])];
     }
     return out;

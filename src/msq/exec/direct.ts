@@ -5,7 +5,7 @@ import { ETERNITY } from '../../time/granularity.js';
 import type { MsqPlan } from '../types.js';
 import { castProjection, segmentProjection } from './columns.js';
 import { describe } from './combine.js';
-import { insertTimeNullFault, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault } from './faults.js';
+import { insertTimeNullFault, MAX_COLUMNS, FaultError, tooManyColumnsFault } from '../faults.js';
 import type { Partition } from './shuffle.js';
 
 /**
@@ -19,7 +19,7 @@ import type { Partition } from './shuffle.js';
 /** Writes the rows of `sql` to `file` (segment layout for INSERT/REPLACE); answers the rows written. */
 export async function writeDirect(db: DuckSession, plan: MsqPlan, sql: string, file: string): Promise<number> {
   const types = await describe(db.rows, `(${sql})`);
-  if (types.size > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(types.size));
+  if (types.size > MAX_COLUMNS) throw new FaultError(tooManyColumnsFault(types.size));
   const project = plan.kind === 'select' ? (castProjection(plan, types) ?? '*') : segmentProjection(plan, types);
   const r = await db.run(`COPY (SELECT ${project} FROM (${sql})) TO ${quotePath(file)} (FORMAT parquet)`);
   return Number(r.rowsChanged);
@@ -40,7 +40,7 @@ export async function finishDirect(db: DuckSession, plan: MsqPlan, file: string,
       FROM (SELECT __time, lag(__time) OVER (ORDER BY file_row_number) AS __p FROM read_parquet(${lit}, file_row_number=true))`);
     if (Number(c.nulls) > 0) {
       await fs.rm(file, { force: true });
-      throw new MsqFaultError(insertTimeNullFault());
+      throw new FaultError(insertTimeNullFault());
     }
     if (Number(c.inv) > 0) {
       const names = [...(await describe(db.rows, `read_parquet(${lit})`)).keys()];

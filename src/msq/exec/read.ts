@@ -1,7 +1,7 @@
 import type { DuckSession } from '../../engine/duck.js';
 import { quoteIdent, quotePath, quoteString } from '../../engine/sql-text.js';
 import type { ExternInput } from '../types.js';
-import { cannotParseFault, MsqFaultError } from './faults.js';
+import { cannotParseFault, FaultError } from '../faults.js';
 import type { Consume, FetchedSplit, SplitOutcome } from './split.js';
 import { splitDelimited } from '../../engine/delimited.js';
 import { countLines, readLeadingLines } from './lines.js';
@@ -41,7 +41,7 @@ async function readJson(db: DuckSession, input: ExternInput, file: FetchedSplit,
     await consume(strict);
   } catch (e) {
     // A fault of the statement itself (too many columns...) would only recur line by line.
-    if (signal.aborted || e instanceof MsqFaultError) {
+    if (signal.aborted || e instanceof FaultError) {
       await counting.catch(() => undefined);
       throw e;
     }

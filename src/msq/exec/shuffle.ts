@@ -8,7 +8,7 @@ import { floorTimestampSql, timestampLiteral } from '../../time/sql.js';
 import type { MsqPlan } from '../types.js';
 import { segmentProjection, timeExpr } from './columns.js';
 import { combineSql, describe } from './combine.js';
-import { checkAborted, insertTimeNullFault, MAX_BUCKETS, MsqFaultError, tooManyBucketsFault } from './faults.js';
+import { checkAborted, insertTimeNullFault, MAX_BUCKETS, FaultError, tooManyBucketsFault } from '../faults.js';
 
 /**
  * The end of stage 0: the worker's output table is checked (null __time, too many time chunks),
@@ -71,11 +71,11 @@ export async function writeShuffle(db: DuckSession, plan: MsqPlan, opts: Shuffle
   const time = timeExpr(types.get('__time'));
   if (types.has('__time')) {
     const [n] = await db.rows(`SELECT count(*) AS n FROM ${src} WHERE __time IS NULL`);
-    if (Number(n.n) > 0) throw new MsqFaultError(insertTimeNullFault());
+    if (Number(n.n) > 0) throw new FaultError(insertTimeNullFault());
   }
   const gran: Granularity = parseGranularity(plan.partitionedBy ?? 'ALL', 'PARTITIONED BY');
   const counted = await db.rows(`SELECT epoch_ms(${floorTimestampSql(time, gran)}) AS c, count(*) AS n FROM ${src} GROUP BY 1 ORDER BY 1`);
-  if (counted.length > MAX_BUCKETS) throw new MsqFaultError(tooManyBucketsFault());
+  if (counted.length > MAX_BUCKETS) throw new FaultError(tooManyBucketsFault());
   checkAborted(opts.signal);
 
   // Input is often already in time order (logs): then the table order is the sort order, whatever

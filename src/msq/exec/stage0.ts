@@ -6,7 +6,7 @@ import { parseGranularity } from '../../time/granularity.js';
 import { isDataSourceInput, type ChannelCounters, type MsqFault, type MsqInput, type MsqPlan, type StageResult, type WorkerCounters, type WorkOrder } from '../types.js';
 import { castProjection } from './columns.js';
 import { describe } from './combine.js';
-import { asFaultError, checkAborted, MAX_COLUMNS, MsqFaultError, tooManyColumnsFault, tooManyWarningsFault } from './faults.js';
+import { asFaultError, checkAborted, MAX_COLUMNS, FaultError, tooManyColumnsFault, tooManyWarningsFault } from '../faults.js';
 import { fetchSplit } from './inputs.js';
 import type { WorkerIO } from './inputs.js';
 import { emptyInputTables, relationOf } from '../relations.js';
@@ -71,7 +71,7 @@ async function tableBytes(db: DuckSession): Promise<number> {
  */
 async function appendOutput(db: DuckSession, plan: MsqPlan, sql: string): Promise<number> {
   const types = await describe(db.rows, `(${sql})`);
-  if (types.size > MAX_COLUMNS) throw new MsqFaultError(tooManyColumnsFault(types.size));
+  if (types.size > MAX_COLUMNS) throw new FaultError(tooManyColumnsFault(types.size));
   const cast = castProjection(plan, types);
   const select = cast === null ? `SELECT * FROM (${sql})` : `SELECT ${cast} FROM (${sql})`;
   // A plain table (the database is private): forked connections writing the shuffle must see it.
@@ -162,7 +162,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         io.log('INFO', `Read ${split.uri}: ${res.rows} rows, ${res.warningCount} unparseable, in ${Date.now() - splitStarted} ms`);
         publish();
         if (settings.maxParseExceptions >= 0 && counters.warnings > settings.maxParseExceptions) {
-          throw new MsqFaultError(tooManyWarningsFault(settings.maxParseExceptions), { warnings });
+          throw new FaultError(tooManyWarningsFault(settings.maxParseExceptions), { warnings });
         }
       } finally {
         if (file.temporary) await fs.rm(file.path, { force: true });

@@ -6,7 +6,7 @@ import { quoteIdent, quotePath } from '../../engine/sql-text.js';
 import type { MsqPlan, StageResult, WorkerCounters, WorkOrder } from '../types.js';
 import { segmentProjection } from './columns.js';
 import { combineSql, describe, filesRelation, needsOrder, ORDER_COLUMNS } from './combine.js';
-import { asFaultError, checkAborted } from './faults.js';
+import { asFaultError, checkAborted } from '../faults.js';
 import type { WorkerIO } from './inputs.js';
 
 /**
