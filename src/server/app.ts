@@ -1,5 +1,8 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coerceError, GroveError } from '../core/errors.js';
+import { GROVE_VERSION } from '../core/version.js';
 import type { Services } from '../services/index.js';
 import { consoleRoutes } from '../api/console.js';
 import { druidErrorHandler } from '../api/druid/errors.js';
@@ -41,6 +44,11 @@ export async function buildApp(s: Services, extra: (app: FastifyInstance) => Pro
     return reply.code(e.code === 'internal' ? 500 : 400).send({ error: e.message });
   });
 
+  // OpenAPI of every route, from the route schemas, at /docs.
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Grove', description: "Grove's API faces over one core. Druid: Tasks, SQL-based ingestion, SQL and statements APIs.", version: GROVE_VERSION } },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(async (scope) => druidFace(scope, s));
   await app.register(consoleRoutes);
   await extra(app);

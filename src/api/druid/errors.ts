@@ -19,6 +19,13 @@ export type DruidErrorShape =
   /** `POST /druid/v2/sql/task`: `{taskId, state: FAILED, error: druidException}`. */
   | 'sqlTask';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which of Druid's error shapes a Druid route answers in (see DruidErrorShape). */
+    errorShape?: DruidErrorShape;
+  }
+}
+
 type Category = 'INVALID_INPUT' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNSUPPORTED' | 'CANCELED' | 'TIMEOUT' | 'RUNTIME_FAILURE' | 'DEFENSIVE';
 
 /** Druid's errorCode, DruidException category and HTTP status for each neutral code. */
@@ -95,8 +102,7 @@ export function sendDruidError(reply: FastifyReply, e: GroveError, shape: DruidE
 export function druidErrorHandler(error: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e = coerceError(error);
   if (druidStatus(e) >= 500) req.log.error({ err: error }, 'request failed');
-  const config = req.routeOptions.config as { errorShape?: DruidErrorShape };
-  const shape = config.errorShape ?? (req.url.startsWith('/druid/v2/sql') ? 'sql' : 'overlord');
+  const shape = req.routeOptions.config.errorShape ?? (req.url.startsWith('/druid/v2/sql') ? 'sql' : 'overlord');
   const taskId = shape === 'sqlTask' ? (sqlTaskIds.get(req) ?? sqlQueryIdOf(req.body)) : null;
   return sendDruidError(reply, e, shape, taskId);
 }

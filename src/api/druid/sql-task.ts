@@ -1,13 +1,14 @@
+import { SCHEMAS } from './schemas.js';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
-import { noteSqlTaskId, type DruidErrorShape } from './errors.js';
+import { noteSqlTaskId } from './errors.js';
 import { explainRows, planSqlTask, readSqlTaskBody } from './sql-body.js';
 
 /** `POST /druid/v2/sql/task` (Druid's SQL-based ingestion) and `GET /druid/v2/sql/task/enabled`. */
 export async function sqlTaskRoutes(app: FastifyInstance, s: Services): Promise<void> {
-  app.get('/druid/v2/sql/task/enabled', async () => ({ enabled: true }));
+  app.get('/druid/v2/sql/task/enabled', { schema: SCHEMAS.sqlTaskEnabled }, async () => ({ enabled: true }));
 
-  app.post('/druid/v2/sql/task', { config: { errorShape: 'sqlTask' satisfies DruidErrorShape } }, async (req, reply) => {
+  app.post('/druid/v2/sql/task', { schema: SCHEMAS.sqlTask, config: { errorShape: 'sqlTask' } }, async (req, reply) => {
     const body = readSqlTaskBody(req.body);
     noteSqlTaskId(req, body.sqlQueryId);
     const { plan, desc } = await planSqlTask(s, body);

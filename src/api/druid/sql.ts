@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { SCHEMAS } from './schemas.js';
 import type { FastifyInstance } from 'fastify';
 import { GroveError } from '../../core/errors.js';
 import type { SqlParameter } from '../../lang/druid-sql/parse.js';
 import { runDruidQuery } from '../../lang/druid-sql/query.js';
 import type { QueryService } from '../../services/queries.js';
-import type { DruidErrorShape } from './errors.js';
 import { formatSqlResponse, resultFormatOf, type SqlRequest } from './format.js';
 
 function invalid(message: string): GroveError {
@@ -45,9 +45,9 @@ export type SqlQueries = Pick<QueryService, 'run' | 'cancel'>;
  */
 export async function sqlRoutes(app: FastifyInstance, s: { readonly queries: SqlQueries }): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  const query = { errorShape: 'query' satisfies DruidErrorShape };
+  const query = { errorShape: 'query' } as const;
 
-  app.post('/druid/v2/sql', { config: query }, async (req, reply) => {
+  app.post('/druid/v2/sql', { schema: SCHEMAS.sql, config: query }, async (req, reply) => {
     const parsed = toSqlRequest(req.body);
     const given = parsed.context?.sqlQueryId;
     const queryId = typeof given === 'string' && given !== '' ? given : randomUUID();
@@ -65,7 +65,7 @@ export async function sqlRoutes(app: FastifyInstance, s: { readonly queries: Sql
     return reply.type(formatted.contentType).send(formatted.body + lf);
   });
 
-  app.delete<{ Params: { sqlQueryId: string } }>('/druid/v2/sql/:sqlQueryId', { config: query }, async (req, reply) => {
+  app.delete<{ Params: { sqlQueryId: string } }>('/druid/v2/sql/:sqlQueryId', { schema: SCHEMAS.cancelSql, config: query }, async (req, reply) => {
     // Druid: 202 with an empty body when something was cancelled, 404 when nothing was running.
     return reply.code(s.queries.cancel(req.params.sqlQueryId) ? 202 : 404).send();
   });

@@ -1,3 +1,4 @@
+import { SCHEMAS } from './schemas.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { GroveError, invalidInput } from '../../core/errors.js';
 import type { DruidColumnType } from '../../core/types.js';
@@ -51,9 +52,9 @@ const view = (s: Services, statement: Statement, detail = false): Record<string,
   statementObject(statement, s.statements.manifest(statement), { detail, withResults: true });
 
 export async function statementRoutes(app: FastifyInstance, s: Services): Promise<void> {
-  app.get('/druid/v2/sql/statements/enabled', async () => ({ enabled: true }));
+  app.get('/druid/v2/sql/statements/enabled', { schema: SCHEMAS.statementsEnabled }, async () => ({ enabled: true }));
 
-  app.post('/druid/v2/sql/statements', async (req) => {
+  app.post('/druid/v2/sql/statements', { schema: SCHEMAS.submitStatement }, async (req) => {
     const body = readSqlTaskBody(req.body);
     checkExecutionMode(body.context);
     const raw = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
@@ -67,20 +68,20 @@ export async function statementRoutes(app: FastifyInstance, s: Services): Promis
     return view(s, await s.statements.submit(desc));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { detail?: string } }>('/druid/v2/sql/statements/:id', async (req) =>
+  app.get<{ Params: { id: string }; Querystring: { detail?: string } }>('/druid/v2/sql/statements/:id', { schema: SCHEMAS.statement }, async (req) =>
     view(s, await mustFind(s, req.params.id), req.query.detail === 'true'));
 
   app.get<{ Params: { id: string }; Querystring: { page?: string; resultFormat?: string; filename?: string } }>(
     '/druid/v2/sql/statements/:id/results',
-    async (req, reply) => sendResults(s, req.params.id, req.query, reply),
+    { schema: SCHEMAS.results }, async (req, reply) => sendResults(s, req.params.id, req.query, reply),
   );
 
-  app.delete<{ Params: { id: string } }>('/druid/v2/sql/statements/:id', async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/druid/v2/sql/statements/:id', { schema: SCHEMAS.cancelStatement }, async (req, reply) => {
     const canceled = await s.statements.cancel(await mustFind(s, req.params.id));
     return reply.code(canceled ? 202 : 200).send();
   });
 
-  app.post<{ Params: { id: string } }>('/druid/v2/sql/statements/:id/stop', async (req) => {
+  app.post<{ Params: { id: string } }>('/druid/v2/sql/statements/:id/stop', { schema: SCHEMAS.stopStatement }, async (req) => {
     const started = Date.now();
     const outcome = await s.statements.stop(await mustFind(s, req.params.id), started + s.config.stopWaitMs);
     if (outcome.kind === 'notSelect') {

@@ -1,3 +1,4 @@
+import { SCHEMAS } from './schemas.js';
 import type { FastifyInstance } from 'fastify';
 import { GroveError, invalidInput } from '../../core/errors.js';
 import { describeTask } from '../../kinds/index.js';
@@ -6,7 +7,7 @@ import type { TaskListState } from '../../services/tasks.js';
 import { shortStatus, taskStatusPlus, type TaskStatusPlus } from '../../core/task-status.js';
 import type { TaskView } from '../../core/task-view.js';
 import { parseInterval, parseUnderscoreInterval } from '../../time/interval.js';
-import { sendDruidError, type DruidErrorShape } from './errors.js';
+import { sendDruidError } from './errors.js';
 import { readLog } from './task-log.js';
 
 const STATES = ['pending', 'waiting', 'running', 'complete'] as const;
@@ -20,7 +21,7 @@ interface ListQuery {
   type?: string;
 }
 
-const text = { errorShape: 'text' satisfies DruidErrorShape };
+const text = { errorShape: 'text' } as const;
 
 function parseMax(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -46,7 +47,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return statusesOf(await s.tasks.list({ state, dataSource: q.datasource, type: q.type, created, max }), state);
   }
 
-  app.get<{ Querystring: ListQuery }>('/druid/indexer/v1/tasks', async (req, reply) => {
+  app.get<{ Querystring: ListQuery }>('/druid/indexer/v1/tasks', { schema: SCHEMAS.listTasks }, async (req, reply) => {
     const raw = req.query.state;
     let state: TaskListState | undefined;
     if (raw !== undefined && raw !== '') {
@@ -59,27 +60,27 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return list(state, req.query);
   });
   for (const state of STATES) {
-    app.get<{ Querystring: ListQuery }>(`/druid/indexer/v1/${state}Tasks`, async (req) => list(state, req.query));
+    app.get<{ Querystring: ListQuery }>(`/druid/indexer/v1/${state}Tasks`, { schema: SCHEMAS.stateTasks }, async (req) => list(state, req.query));
   }
 
-  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id', { schema: SCHEMAS.payload }, async (req, reply) => {
     const payload = await s.tasks.payload(req.params.id);
     // Druid answers an unknown task with this body and a 404.
     if (!payload) return reply.code(404).send({ task: req.params.id, payload: null });
     return { task: req.params.id, payload };
   });
 
-  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/status', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/status', { schema: SCHEMAS.status }, async (req, reply) => {
     const view = await s.tasks.get(req.params.id);
     if (!view) return reply.code(404).send({ task: req.params.id, status: null });
     return { task: req.params.id, status: taskStatusPlus(view) };
   });
 
-  app.get('/druid/indexer/v1/task/:id/segments', async () => {
+  app.get('/druid/indexer/v1/task/:id/segments', { schema: SCHEMAS.segments }, async () => {
     throw new GroveError('notFound', "Segment IDs committed by a task action are not persisted anymore. Use the metric 'segment/added/bytes' to identify the segments created by a task.");
   });
 
-  app.get<{ Params: { id: string }; Querystring: { offset?: string } }>('/druid/indexer/v1/task/:id/log', { config: text }, async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { offset?: string } }>('/druid/indexer/v1/task/:id/log', { schema: SCHEMAS.log, config: text }, async (req, reply) => {
     const raw = req.query.offset ?? '0';
     if (!/^-?\d+$/.test(raw)) throw invalidInput(`Invalid value for parameter [offset]: [${raw}] is not an integer`);
     const file = s.tasks.logFile(req.params.id);
@@ -88,13 +89,13 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return reply.type('text/plain; charset=UTF-8').send(stream);
   });
 
-  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/reports', { config: text }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/reports', { schema: SCHEMAS.reports, config: text }, async (req, reply) => {
     const report = s.tasks.report(req.params.id);
     if (!report) throw new GroveError('notFound', 'No task reports were found for this task. The task may not exist, or it may not have completed yet.');
     return 'live' in report ? report.live : reply.type('application/json').send(report.json);
   });
 
-  app.post('/druid/indexer/v1/task', async (req) => {
+  app.post('/druid/indexer/v1/task', { schema: SCHEMAS.submit }, async (req) => {
     if (!isJson(req.headers['content-type'])) {
       throw new GroveError('unsupportedMediaType', `Unsupported Media Type: the task spec must be sent as application/json, got [${req.headers['content-type'] ?? 'none'}]`);
     }
@@ -103,18 +104,18 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return { task: desc.id };
   });
 
-  app.post<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/shutdown', async (req) => {
+  app.post<{ Params: { id: string } }>('/druid/indexer/v1/task/:id/shutdown', { schema: SCHEMAS.shutdown }, async (req) => {
     if (!(await s.tasks.shutdown(req.params.id))) throw new GroveError('notFound', `Cannot find any active task with id: [${req.params.id}]`);
     return { task: req.params.id };
   });
 
-  app.post<{ Params: { ds: string } }>('/druid/indexer/v1/datasources/:ds/shutdownAllTasks', async (req, reply) => {
+  app.post<{ Params: { ds: string } }>('/druid/indexer/v1/datasources/:ds/shutdownAllTasks', { schema: SCHEMAS.shutdownAll }, async (req, reply) => {
     // Druid answers 404 with an empty body when the datasource has no active task [src].
     if ((await s.tasks.shutdownDataSource(req.params.ds)) === 0) return reply.code(404).send();
     return { dataSource: req.params.ds };
   });
 
-  app.post('/druid/indexer/v1/taskStatus', async (req, reply) => {
+  app.post('/druid/indexer/v1/taskStatus', { schema: SCHEMAS.taskStatus }, async (req, reply) => {
     if (!isJson(req.headers['content-type'])) {
       throw new GroveError('unsupportedMediaType', 'Unsupported Media Type: send a JSON array of task ids as application/json');
     }
@@ -126,7 +127,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return result;
   });
 
-  app.delete<{ Params: { ds: string }; Querystring: { interval?: string } }>('/druid/indexer/v1/pendingSegments/:ds', async (req) => {
+  app.delete<{ Params: { ds: string }; Querystring: { interval?: string } }>('/druid/indexer/v1/pendingSegments/:ds', { schema: SCHEMAS.pendingSegments }, async (req) => {
     const interval = req.query.interval ? parseInterval(req.query.interval) : undefined;
     return { numDeleted: await s.tasks.killPendingSegments(req.params.ds, interval) };
   });
