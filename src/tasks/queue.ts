@@ -153,10 +153,6 @@ export class TaskQueue {
     return { capacity: this.#slots.capacity, used: this.#slots.capacity - this.#slots.free(running.length), running, lastCompletedMs: this.#lastCompletedMs };
   }
 
-  runningPid(taskId: string): number | undefined {
-    return this.#runner.pid(taskId);
-  }
-
   /** Ends an active task as FAILED with `reason`. Returns false when the task is not active. */
   async shutdown(taskId: string, reason = SHUTDOWN_BY_USER): Promise<boolean> {
     const t = this.#active.get(taskId);

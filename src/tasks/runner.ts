@@ -140,10 +140,6 @@ export class TaskRunner {
     return this.#running.has(taskId);
   }
 
-  pid(taskId: string): number | undefined {
-    return this.#running.get(taskId)?.host.child.pid;
-  }
-
   /** Asks the task to stop, kills it after a grace period; resolves when its process is gone. */
   async shutdown(taskId: string, reason: string): Promise<void> {
     const entry = this.#running.get(taskId);
