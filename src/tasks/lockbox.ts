@@ -1,15 +1,8 @@
 import { overlaps, type Interval, type LockType } from '../core/types.js';
+import type { LockRow } from '../store/locks.js';
 
-/** A time-chunk lock held by a task (Druid's TaskLockPosse, one per interval). */
-export interface HeldLock {
-  readonly taskId: string;
-  readonly groupId: string;
-  readonly dataSource: string;
-  readonly interval: Interval;
-  readonly type: LockType;
-  readonly priority: number;
-  readonly version: string;
-}
+/** A time-chunk lock held by a task (Druid's TaskLockPosse, one per interval), as the store keeps it. */
+export type HeldLock = LockRow;
 
 export interface LockRequest {
   readonly taskId: string;
