@@ -88,7 +88,7 @@ export const SCHEMAS = {
         type: 'object',
         properties: {
           datasource: { type: 'string' },
-          priority: { type: ['integer', 'null'], description: 'Only locks of tasks at or above this priority' },
+          priority: { type: ['integer', 'null'], minimum: -2147483648, maximum: 2147483647, description: 'Only locks of tasks at or above this priority (a Java int)' },
           intervals: { type: ['array', 'null'], items: { type: 'string' }, description: 'Only locks overlapping these ISO intervals' },
         },
         required: ['datasource'],
