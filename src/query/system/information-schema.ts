@@ -1,5 +1,6 @@
 import type { DruidColumnType, SegmentRecord } from '../../core/types.js';
-import { visibleSegments } from '../../segments/timeline.js';
+import { schemasByDataSource } from '../../segments/schema.js';
+export { leastRestrictive } from '../../segments/schema.js';
 import { SCHEMA_NAMES, SYSTEM_TABLES, type SystemColumnType } from './catalog.js';
 import type { SystemRow } from './rows.js';
 
@@ -20,15 +21,6 @@ export function calciteOrder(a: string, b: string): number {
 }
 
 /** ColumnType.leastRestrictiveType: what one column becomes when segments disagree on its type. */
-export function leastRestrictive(a: DruidColumnType, b: DruidColumnType): DruidColumnType {
-  if (a === b) return a;
-  if (a === 'COMPLEX<json>' || b === 'COMPLEX<json>') return 'COMPLEX<json>';
-  const element = (t: DruidColumnType): string => (t.startsWith('ARRAY<') ? t.slice(6, -1) : t);
-  const [ea, eb] = [element(a), element(b)];
-  const e = ea === eb ? ea : ea === 'STRING' || eb === 'STRING' ? 'STRING' : 'DOUBLE';
-  if (!a.startsWith('ARRAY<') && !b.startsWith('ARRAY<')) return e as DruidColumnType;
-  return `ARRAY<${e === 'FLOAT' ? 'DOUBLE' : e}>` as DruidColumnType;
-}
 
 export interface TableColumn {
   readonly name: string;
@@ -59,22 +51,10 @@ export function sqlTypeOf(t: DruidColumnType): string {
  * broker segment metadata cache iterates segments by interval start, descending).
  */
 export function dataSourceColumns(segments: readonly SegmentRecord[]): Map<string, TableColumn[]> {
-  const visible = visibleSegments(segments)
-    .map((v) => v.segment)
-    .sort((a, b) => b.interval.start - a.interval.start || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0) || a.partitionNum - b.partitionNum);
-  const types = new Map<string, Map<string, DruidColumnType>>();
-  for (const s of visible) {
-    let cols = types.get(s.dataSource);
-    if (!cols) types.set(s.dataSource, (cols = new Map()));
-    for (const c of s.columns) {
-      if (c.name === '__time') continue;
-      const prev = cols.get(c.name);
-      cols.set(c.name, prev === undefined ? c.type : leastRestrictive(prev, c.type));
-    }
-  }
+  const schemas = schemasByDataSource(segments);
   const out = new Map<string, TableColumn[]>();
-  for (const ds of [...types.keys()].sort(calciteOrder)) {
-    const cols = [...types.get(ds)!].map(([name, t]) => ({ name, sqlType: sqlTypeOf(t) }));
+  for (const ds of [...schemas.keys()].sort(calciteOrder)) {
+    const cols = [...schemas.get(ds)!].map(([name, t]) => ({ name, sqlType: sqlTypeOf(t) }));
     out.set(ds, [{ name: '__time', sqlType: 'TIMESTAMP' }, ...cols]);
   }
   return out;

@@ -1,7 +1,7 @@
 import type { SqlQuery } from 'druid-query-toolkit';
 import { SqlColumn, SqlStar } from 'druid-query-toolkit';
-import { DUCKDB_TYPE_OF, type DruidColumnType, type SegmentRecord } from '../../../core/types.js';
-import { leastRestrictive } from '../../../query/system/information-schema.js';
+import { DUCKDB_TYPE_OF, type SegmentRecord } from '../../../core/types.js';
+import { unionSchema } from '../../../segments/schema.js';
 import { findTables, objectNotFound } from '../tables.js';
 import { widenForZone } from '../time-filter.js';
 import { visibleSegments } from '../../../segments/timeline.js';
@@ -30,20 +30,6 @@ function mentionedColumns(query: SqlQuery): Set<string> | null {
   return star ? null : names;
 }
 
-/** The union schema of a datasource's visible segments, newest chunks first as Druid orders it. */
-function schemaOf(segments: readonly SegmentRecord[]): Map<string, DruidColumnType> {
-  const types = new Map<string, DruidColumnType>();
-  const newestFirst = [...segments].sort((a, b) => b.interval.start - a.interval.start);
-  for (const s of newestFirst) {
-    for (const c of s.columns) {
-      if (c.name === '__time') continue;
-      const prev = types.get(c.name);
-      types.set(c.name, prev === undefined ? c.type : leastRestrictive(prev, c.type));
-    }
-  }
-  return types;
-}
-
 export async function extractDataSources(query: SqlQuery, sql: string, listSegments: ListSegments | undefined, timeZone: string): Promise<DataSourceInput[]> {
   const usage = findTables(query);
   const refs = usage.refs.filter((r) => (r.schema === undefined || r.schema.toLowerCase() === 'druid') && !EXTERNAL_RELATION.test(r.name));
@@ -60,7 +46,7 @@ export async function extractDataSources(query: SqlQuery, sql: string, listSegme
   if (missing) throw objectNotFound(sql, missing);
   const mentioned = mentionedColumns(query);
   return names.map((dataSource) => {
-    const schema = schemaOf(byDataSource.get(dataSource) ?? []);
+    const schema = unionSchema(byDataSource.get(dataSource) ?? []);
     const wanted = (name: string): boolean => mentioned === null || mentioned.has(name);
     const columns: Array<{ name: string; duckType: string }> = [];
     for (const [name, type] of schema) if (wanted(name)) columns.push({ name, duckType: DUCKDB_TYPE_OF[type] ?? 'VARCHAR' });
