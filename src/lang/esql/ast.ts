@@ -19,8 +19,22 @@ export type Literal =
   | { readonly kind: 'string'; readonly value: string; readonly pos: Pos }
   /** A time span such as `1 hour` or `3 days`: `unit` as written, lower case. */
   | { readonly kind: 'span'; readonly amount: bigint; readonly unit: string; readonly pos: Pos }
-  /** `?`, `?1` or `?name`: filled from the request's params before analysis. */
-  | { readonly kind: 'param'; readonly name: string | null; readonly index: number | null; readonly pos: Pos };
+  | ParamLiteral;
+
+/** `?`, `?1` or `?name`: filled from the request's params. */
+export interface ParamLiteral {
+  readonly kind: 'param';
+  readonly name: string | null;
+  readonly index: number | null;
+  readonly pos: Pos;
+}
+
+/** A KEEP/DROP name, `*` wildcards allowed, or a param standing for one. */
+export interface NamePattern {
+  readonly pattern: string;
+  readonly pos: Pos;
+  readonly param?: ParamLiteral;
+}
 
 export type Expr =
   | Literal
@@ -59,8 +73,8 @@ export type Command =
   | { readonly kind: 'stats'; readonly aggregates: readonly Field[]; readonly groups: readonly Field[]; readonly pos: Pos }
   | { readonly kind: 'sort'; readonly keys: readonly OrderKey[]; readonly pos: Pos }
   | { readonly kind: 'limit'; readonly count: bigint; readonly pos: Pos }
-  | { readonly kind: 'keep'; readonly patterns: ReadonlyArray<{ readonly pattern: string; readonly pos: Pos }>; readonly pos: Pos }
-  | { readonly kind: 'drop'; readonly patterns: ReadonlyArray<{ readonly pattern: string; readonly pos: Pos }>; readonly pos: Pos }
+  | { readonly kind: 'keep'; readonly patterns: readonly NamePattern[]; readonly pos: Pos }
+  | { readonly kind: 'drop'; readonly patterns: readonly NamePattern[]; readonly pos: Pos }
   | { readonly kind: 'rename'; readonly pairs: ReadonlyArray<{ readonly from: string; readonly to: string; readonly pos: Pos }>; readonly pos: Pos }
   | { readonly kind: 'mvExpand'; readonly column: string; readonly pos: Pos }
   | { readonly kind: 'dissect'; readonly input: Expr; readonly pattern: string; readonly appendSeparator: string; readonly pos: Pos };

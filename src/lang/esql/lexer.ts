@@ -60,7 +60,7 @@ export const DoubleColon = createToken({ name: 'DoubleColon', pattern: /::/ });
 export const Eq = createToken({ name: 'Eq', pattern: /==/ });
 export const Neq = createToken({ name: 'Neq', pattern: /!=/ });
 export const Lte = createToken({ name: 'Lte', pattern: /<=/ });
-export const Gte = createToken({ name: 'Gte', pattern: /=>|>=/ });
+export const Gte = createToken({ name: 'Gte', pattern: />=/ });
 export const Lt = createToken({ name: 'Lt', pattern: /</ });
 export const Gt = createToken({ name: 'Gt', pattern: />/ });
 export const Assign = createToken({ name: 'Assign', pattern: /=/ });

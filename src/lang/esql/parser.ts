@@ -1,5 +1,5 @@
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
-import type { BinaryOp, Command, Expr, Field, Literal, OrderKey, Pos, Query } from './ast.js';
+import type { BinaryOp, Command, Expr, Field, Literal, NamePattern, OrderKey, ParamLiteral, Pos, Query } from './ast.js';
 import * as T from './lexer.js';
 import { parsingError } from './errors.js';
 
@@ -22,6 +22,14 @@ const span = (a: Pos, b: Pos): Pos => ({ line: a.line, column: a.column, start: 
 function stringValue(tok: IToken): string {
   if (tok.tokenType === T.TripleString) return tok.image.slice(3, -3);
   return tok.image.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+}
+
+/** `?`, `?2` or `?name`. */
+function paramOf(tok: IToken): ParamLiteral {
+  const rest = tok.image.slice(1);
+  return /^\d+$/.test(rest)
+    ? { kind: 'param', name: null, index: Number(rest), pos: pos(tok) }
+    : { kind: 'param', name: rest === '' ? null : rest, index: null, pos: pos(tok) };
 }
 
 const identifierText = (tok: IToken): string => (tok.tokenType === T.QuotedIdentifier ? tok.image.slice(1, -1).replaceAll('``', '`') : tok.image);
@@ -198,24 +206,38 @@ class EsqlParser extends EmbeddedActionsParser {
     return this.ACTION(() => stringValue(tok));
   });
 
-  namePatterns = this.RULE('namePatterns', (): Array<{ pattern: string; pos: Pos }> => {
-    const out: Array<{ pattern: string; pos: Pos }> = [];
+  namePatterns = this.RULE('namePatterns', (): NamePattern[] => {
+    const out: NamePattern[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => out.push(this.SUBRULE(this.namePattern)) });
     return out;
   });
 
-  /** A column name that may contain `*` wildcards (KEEP, DROP): `a*`, `*`, `ab*c`. */
-  namePattern = this.RULE('namePattern', (): { pattern: string; pos: Pos } => {
-    const parts: IToken[] = [];
-    this.AT_LEAST_ONE(() => {
-      parts.push(this.OR([
-        { ALT: () => this.CONSUME(T.Identifier) },
-        { ALT: () => this.CONSUME(T.QuotedIdentifier) },
-        { ALT: () => this.CONSUME(T.Star) },
-      ]));
-    });
-    return this.ACTION(() => ({ pattern: parts.map((p) => (p.tokenType === T.QuotedIdentifier ? identifierText(p) : p.image)).join(''), pos: pos(parts[0], parts[parts.length - 1]) }));
-  });
+  /**
+   * A column name that may contain `*` wildcards (KEEP, DROP): `a*`, `*`, `ab*c`; or a param that
+   * names one (`{"f": {"identifier": "a"}}` or `{"f": {"pattern": "a*"}}`).
+   */
+  namePattern = this.RULE('namePattern', (): NamePattern =>
+    this.OR([
+      {
+        ALT: () => {
+          const tok = this.CONSUME(T.Param);
+          return this.ACTION(() => ({ pattern: tok.image, pos: pos(tok), param: paramOf(tok) }));
+        },
+      },
+      {
+        ALT: () => {
+          const parts: IToken[] = [];
+          this.AT_LEAST_ONE(() => {
+            parts.push(this.OR2([
+              { ALT: () => this.CONSUME(T.Identifier) },
+              { ALT: () => this.CONSUME(T.QuotedIdentifier) },
+              { ALT: () => this.CONSUME(T.Star) },
+            ]));
+          });
+          return this.ACTION(() => ({ pattern: parts.map((p) => (p.tokenType === T.QuotedIdentifier ? identifierText(p) : p.image)).join(''), pos: pos(parts[0], parts[parts.length - 1]) }));
+        },
+      },
+    ]));
 
   qualifiedName = this.RULE('qualifiedName', (): { name: string; pos: Pos } => {
     const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
@@ -461,12 +483,7 @@ class EsqlParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const tok = this.CONSUME(T.Param);
-          return this.ACTION(() => {
-            const rest = tok.image.slice(1);
-            return (/^\d+$/.test(rest)
-              ? { kind: 'param', name: null, index: Number(rest), pos: pos(tok) }
-              : { kind: 'param', name: rest === '' ? null : rest, index: null, pos: pos(tok) }) as Literal;
-          });
+          return this.ACTION(() => paramOf(tok));
         },
       },
       {
@@ -498,7 +515,9 @@ export function parseEsql(text: string): Query {
   const lexed = T.esqlLexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const e = lexed.errors[0];
-    throw parsingError({ line: e.line ?? 1, column: e.column ?? 1, start: e.offset, end: e.offset }, `token recognition error at: '${text.substr(e.offset, e.length)}'`);
+    // An unterminated quote is reported, as ANTLR does, with the rest of its line.
+    const bad = text[e.offset] === '"' || text[e.offset] === '`' ? /^[^\r\n]*/.exec(text.slice(e.offset))![0] : text.substr(e.offset, e.length);
+    throw parsingError({ line: e.line ?? 1, column: e.column ?? 1, start: e.offset, end: e.offset }, `token recognition error at: '${bad}'`);
   }
   parser.input = lexed.tokens;
   const query = parser.query();

@@ -68,9 +68,9 @@ async function resultRelation(db: DuckSession, plan: MsqPlan, files: readonly st
 }
 
 /** Rows `offset`.. of __results in insertion order (the session preserves it; no sort needed). */
-async function readRows(db: DuckSession, select: string, limit: number, offset: number, timeZone: string): Promise<unknown[][]> {
+async function readRows(db: DuckSession, select: string, limit: number, offset: number, timeZone: string, stringifyArrays: boolean): Promise<unknown[][]> {
   const reader = await db.conn.runAndReadAll(`SELECT ${select} FROM __results LIMIT ${limit} OFFSET ${offset}`);
-  return convertResult(reader, { stringifyArrays: true, timeZone }).rows.map((r) => r.map(jsonReady) as unknown[]);
+  return convertResult(reader, { stringifyArrays, timeZone }).rows.map((r) => r.map(jsonReady) as unknown[]);
 }
 
 export async function collectResults(plan: MsqPlan, files: readonly string[], options: CollectOptions): Promise<CollectedResults> {
@@ -89,16 +89,18 @@ export async function collectResults(plan: MsqPlan, files: readonly string[], op
     const reportLimit = Math.max(0, Math.floor(options.reportLimit));
     // Timestamps are written in the statement's sqlTimeZone, as Druid's sqlResultsContext has it.
     const zone = normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone');
+    // Druid writes arrays as JSON text unless told otherwise (sqlStringifyArrays=false).
+    const stringify = plan.context.sqlStringifyArrays !== false;
     const pages: ResultPage[] = [];
     if (options.pagesDir === undefined) {
-      return { rows: await readRows(db, select, reportLimit, 0, zone), truncated: total > reportLimit, total, pages };
+      return { rows: await readRows(db, select, reportLimit, 0, zone, stringify), truncated: total > reportLimit, total, pages };
     }
     // Each row is read and converted once: the report's rows are the first rows of the pages.
     const rows: unknown[][] = [];
     await fs.mkdir(options.pagesDir, { recursive: true });
     const perPage = Math.max(1, Math.floor(options.rowsPerPage));
     for (let offset = 0, id = 0; offset < total; offset += perPage, id++) {
-      const page = await readRows(db, select, perPage, offset, zone);
+      const page = await readRows(db, select, perPage, offset, zone, stringify);
       if (rows.length < reportLimit) rows.push(...page.slice(0, reportLimit - rows.length));
       const body = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
       const file = `page-${id}.jsonl`;

@@ -40,6 +40,6 @@ export function controllerPayloadFields(plan: MsqPlan): ControllerPayloadFields 
 export function druidControllerPayload(plan: MsqPlan): Record<string, unknown> {
   return {
     ...controllerPayloadFields(plan),
-    sqlResultsContext: { timeZone: normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone'), serializeComplexValues: true, stringifyArrays: true },
+    sqlResultsContext: { timeZone: normalizeZone(plan.context.sqlTimeZone, 'sqlTimeZone'), serializeComplexValues: true, stringifyArrays: plan.context.sqlStringifyArrays !== false },
   };
 }
