@@ -9,6 +9,7 @@ program.name('grove').description('Grove: a data task service speaking Druid\'s 
 const withSettings = (c: Command): Command =>
   c
     .option('--port <n>', 'HTTP port (GROVE_PORT; default 8888)')
+    .option('--es-port <n>', 'also serve the Elasticsearch face at the root of this port (GROVE_ES_PORT; default none, it is at /es)')
     .option('--host <addr>', 'address to bind (GROVE_HOST; default 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory (GROVE_DATA_DIR; default ./var)')
     .option('--metadata-url <url>', 'sqlite:<file> or postgres://... (GROVE_METADATA_URL; default SQLite in the data dir)')
@@ -20,6 +21,7 @@ function config(opts: Record<string, string | undefined>) {
   try {
     return resolveConfig({
       port: opts.port,
+      esPort: opts.esPort,
       host: opts.host,
       dataDir: opts.dataDir,
       metadataUrl: opts.metadataUrl,

@@ -9,6 +9,8 @@ import { isFixedPeriod, periodMillis, tryParsePeriod } from '../time/period.js';
 export interface GroveConfig {
   readonly host: string;
   readonly port: number;
+  /** A second port serving only the Elasticsearch face, at its root (`--es-port`); null for none. */
+  readonly esPort: number | null;
   /** Absolute path of the data directory (metadata.sqlite, segments, tasks, tmp). */
   readonly dataDir: string;
   /** `sqlite:<path>` or `postgres://...`; default: SQLite file in the data directory. */
@@ -39,6 +41,7 @@ export interface GroveConfig {
 
 export interface ConfigInput {
   port?: string;
+  esPort?: string;
   host?: string;
   dataDir?: string;
   metadataUrl?: string;
@@ -62,6 +65,9 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     flag ?? (env[envName] !== undefined && env[envName] !== '' ? env[envName] : undefined);
 
   const port = positiveInt('port (--port / GROVE_PORT)', pick(flags.port, 'GROVE_PORT') ?? '8888', 0, 65535);
+  const esPortText = pick(flags.esPort, 'GROVE_ES_PORT');
+  const esPort = esPortText === undefined ? null : positiveInt('Elasticsearch port (--es-port / GROVE_ES_PORT)', esPortText, 0, 65535);
+  if (esPort !== null && esPort !== 0 && esPort === port) throw new ConfigError(`the Elasticsearch port (--es-port / GROVE_ES_PORT) must differ from the port, both are ${port}`);
   const host = pick(flags.host, 'GROVE_HOST') ?? '127.0.0.1';
   const dataDir = path.resolve(cwd, pick(flags.dataDir, 'GROVE_DATA_DIR') ?? 'var');
   const metadataUrl = pick(flags.metadataUrl, 'GROVE_METADATA_URL') ?? `sqlite:${path.join(dataDir, 'metadata.sqlite')}`;
@@ -91,6 +97,7 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   return Object.freeze({
     host,
     port,
+    esPort,
     dataDir,
     metadataUrl,
     workerCapacity,

@@ -24,11 +24,13 @@ export type FaultPoint =
   /** An MSQ worker received its stage-1 (segment generation) work order and has not started it. */
   | 'worker.stage1'
   /** The scheduler submitted a controller's workers and has not yet told the controller their ids. */
-  | 'scheduler.workers-submitted';
+  | 'scheduler.workers-submitted'
+  /** An MSQ stage-0 worker read one input file and has not started the next (a hold ends on stop). */
+  | 'worker.split-read';
 
 type Action = { readonly kind: 'crash' } | { readonly kind: 'hold' } | { readonly kind: 'delay'; readonly ms: number };
 
-const POINTS: readonly FaultPoint[] = ['publish.after-move', 'publish.before-commit', 'publish.after-commit', 'worker.stage1', 'scheduler.workers-submitted'];
+const POINTS: readonly FaultPoint[] = ['publish.after-move', 'publish.before-commit', 'publish.after-commit', 'worker.stage1', 'scheduler.workers-submitted', 'worker.split-read'];
 
 /** Parses `GROVE_FAULTS`; throws on anything it does not know, so a typo never silently tests nothing. */
 export function parseFaults(raw: string | undefined): ReadonlyMap<FaultPoint, Action> {

@@ -11,8 +11,11 @@ import { readManifest } from './manifest.js';
 
 const SWEEP_EVERY_MS = 60_000;
 
-/** One pass over `<dataDir>/tasks/<id>/results`; answers how many result sets were removed. */
-export function sweepResults(tasksDir: string, retentionMs: number, now = Date.now()): number {
+/**
+ * One pass over `<dataDir>/tasks/<id>/results`; answers how many result sets were removed. Results
+ * of statements in `kept` (a face keeps them for longer, such as an ES|QL keep_alive) stay.
+ */
+export function sweepResults(tasksDir: string, retentionMs: number, now = Date.now(), kept: ReadonlySet<string> = new Set()): number {
   let removed = 0;
   let ids: string[];
   try {
@@ -21,6 +24,7 @@ export function sweepResults(tasksDir: string, retentionMs: number, now = Date.n
     return 0;
   }
   for (const id of ids) {
+    if (kept.has(id)) continue;
     const dir = path.join(tasksDir, id, 'results');
     if (!fs.existsSync(dir)) continue;
     // Pages without a manifest belong to a job that never finished writing them.
@@ -33,17 +37,17 @@ export function sweepResults(tasksDir: string, retentionMs: number, now = Date.n
 }
 
 /** Starts the periodic sweep; the returned function stops it. */
-export function startResultsSweeper(tasksDir: string, retentionMs: number, log: Logger): () => void {
-  const sweep = (): void => {
+export function startResultsSweeper(tasksDir: string, retentionMs: number, log: Logger, kept: () => Promise<ReadonlySet<string>>): () => void {
+  const sweep = async (): Promise<void> => {
     try {
-      const n = sweepResults(tasksDir, retentionMs);
+      const n = sweepResults(tasksDir, retentionMs, Date.now(), await kept());
       if (n > 0) log.info({ removed: n }, 'removed expired statement results');
     } catch (err) {
       log.warn({ err }, 'sweeping statement results failed');
     }
   };
-  sweep();
-  const timer = setInterval(sweep, SWEEP_EVERY_MS);
+  void sweep();
+  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -1,4 +1,5 @@
-import type { SegmentRecord } from '../core/types.js';
+import type { DruidColumnType, SegmentRecord } from '../core/types.js';
+import { schemasByDataSource } from '../segments/schema.js';
 import { UsedSegmentsCache } from '../segments/used-cache.js';
 import type { Db } from '../store/db.js';
 import { listDataSources, listUsedSegments } from '../store/segments.js';
@@ -25,6 +26,11 @@ export class DatasourceService {
   /** Used segments of these datasources (overshadowed ones included), from memory. */
   cached(dataSources: readonly string[]): Promise<SegmentRecord[]> {
     return this.#cache.get(dataSources);
+  }
+
+  /** Every datasource with data, and its columns (the union over its visible segments). */
+  async schemas(): Promise<Map<string, Map<string, DruidColumnType>>> {
+    return schemasByDataSource(await this.cached(await this.names()));
   }
 
   /** Used segments as the store has them now. */

@@ -7,6 +7,7 @@ import { openMetadataStore } from '../store/db.js';
 import { dataPaths, type DataPaths } from '../tasks/paths.js';
 import { sweepOrphanSegments } from '../tasks/publish.js';
 import { TaskQueue } from '../tasks/queue.js';
+import { AsyncQueryService } from './async-queries.js';
 import { DatasourceService } from './datasources.js';
 import { QueryService } from './queries.js';
 import { StatementService } from './statements.js';
@@ -20,6 +21,8 @@ export interface Services {
   readonly paths: DataPaths;
   readonly tasks: TaskService;
   readonly statements: StatementService;
+  /** Async queries a face keeps for a time (ES|QL's keep_alive). */
+  readonly asyncQueries: AsyncQueryService;
   readonly queries: QueryService;
   readonly datasources: DatasourceService;
 }
@@ -55,12 +58,15 @@ export async function openCore(config: GroveConfig, log: Logger): Promise<Core> 
   const engine = await createQueryEngine({ deepStorageDir: paths.deepStorage });
   const tasks = new TaskService(queue, store.db, paths, config);
   const server = { host: config.host, port: config.port, startTime: new Date().toISOString(), version: GROVE_VERSION };
+  const statements = new StatementService(tasks, paths);
+  const asyncQueries = new AsyncQueryService(store.db, statements, log);
   const services: Services = {
     config,
     log,
     paths,
     tasks,
-    statements: new StatementService(tasks, paths),
+    statements,
+    asyncQueries,
     queries: new QueryService(engine, paths.deepStorage, datasources, tasks, server),
     datasources,
   };
@@ -69,10 +75,12 @@ export async function openCore(config: GroveConfig, log: Logger): Promise<Core> 
     services,
     async start() {
       await queue.start();
-      stopSweeper = startResultsSweeper(`${config.dataDir}/tasks`, config.resultsRetentionMs, log);
+      stopSweeper = startResultsSweeper(`${config.dataDir}/tasks`, config.resultsRetentionMs, log, () => asyncQueries.kept());
+      asyncQueries.start();
     },
     async stop() {
       stopSweeper();
+      asyncQueries.stop();
       await queue.stop();
       engine.closeSync();
       await store.close();

@@ -82,6 +82,18 @@ export interface DatasourcePublishesTable {
   updated_ms: number;
 }
 
+/**
+ * How long a face keeps an asynchronous query it was asked to keep (Elasticsearch's keep_alive):
+ * until expires_ms the query and its results can be read; then it is cancelled and removed.
+ */
+export interface StatementLeasesTable {
+  statement_id: string;
+  /** The face that holds it (`esql`): a face sees only its own. */
+  owner: string;
+  expires_ms: number;
+  created_ms: number;
+}
+
 export interface Database {
   tasks: TasksTable;
   task_locks: TaskLocksTable;
@@ -89,4 +101,5 @@ export interface Database {
   pending_segments: PendingSegmentsTable;
   audit_log: AuditLogTable;
   datasource_publishes: DatasourcePublishesTable;
+  statement_leases: StatementLeasesTable;
 }

@@ -2,6 +2,7 @@ import { quoteIdent, quoteString } from '../../engine/sql-text.js';
 import { DUCKDB_TYPE_OF, type DruidColumnType, type Interval } from '../../core/types.js';
 import type { Command, Expr, Field, Pos, Query } from './ast.js';
 import { columnsUsed } from './columns-used.js';
+import { ES_BUILD } from './info.js';
 import { dissectColumns, parseDissect, type DissectPattern } from './dissect.js';
 import { parsingError, verificationError, type Problem } from './errors.js';
 import { ExpressionCompiler, ParamValues, textOf, unknownColumn, type Col, type Typed } from './expressions.js';
@@ -113,7 +114,7 @@ function build(query: Query, text: string, params: readonly unknown[], catalog: 
     }
     case 'showInfo':
       rel = {
-        sql: `SELECT ${quoteString(ESQL_INFO.version)} AS "version", ${quoteString(ESQL_INFO.date)} AS "date", ${quoteString(ESQL_INFO.hash)} AS "hash"`,
+        sql: `SELECT ${quoteString(ES_BUILD.version)} AS "version", ${quoteString(ES_BUILD.date)} AS "date", ${quoteString(ES_BUILD.hash)} AS "hash"`,
         cols: ['version', 'date', 'hash'].map((name) => ({ name, type: 'keyword', multi: false })),
       };
       break;
@@ -346,7 +347,5 @@ function groupOf(ex: ExpressionCompiler, g: Field, cols: ReadonlyMap<string, Col
   return typed;
 }
 
-/** What SHOW INFO answers. */
-export const ESQL_INFO = { version: '9.4.0', date: '2026-11-01T00:00:00.000Z', hash: 'grove' };
 
 export type { Pos };

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { faultPoint } from '../../core/fault-points.js';
 import { openDuckSession, type DuckSession } from '../../engine/duck.js';
 import { DRUID_MACROS } from '../../engine/druid-macros.js';
 import { parseGranularity } from '../../time/granularity.js';
@@ -164,6 +165,7 @@ export async function runStage0(order: WorkOrder & { stage: 0 }, io: WorkerIO): 
         if (settings.maxParseExceptions >= 0 && counters.warnings > settings.maxParseExceptions) {
           throw new FaultError(tooManyWarningsFault(settings.maxParseExceptions), { warnings });
         }
+        await faultPoint('worker.split-read', stop ? AbortSignal.any([io.signal, stop]) : io.signal);
       } finally {
         if (file.temporary) await fs.rm(file.path, { force: true });
       }

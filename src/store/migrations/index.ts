@@ -101,6 +101,18 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
         .execute();
     },
   },
+  '0003_statement_leases': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('statement_leases')
+        .addColumn('statement_id', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('owner', 'varchar(32)', (c) => c.notNull())
+        .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('statement_leases_expires').on('statement_leases').column('expires_ms').execute();
+    },
+  },
   };
 }
 
